@@ -1,0 +1,45 @@
+/**
+ * The storage port under the blob service. Backends move opaque bytes under opaque ids and know
+ * nothing about buckets, keys, versions or encryption — those live above this interface, so a
+ * backend stays small enough to verify with one shared conformance suite.
+ */
+
+/** Closed set: used as a metric label, so it must never carry free-form values. */
+export type BlobBackendName = 'fs' | 'memory' | 's3';
+
+export type BlobBody = AsyncIterable<Buffer | Uint8Array> | NodeJS.ReadableStream;
+
+export interface BlobInfo {
+  size: number;
+  lastModified: Date;
+}
+
+export interface BlobListEntry extends BlobInfo {
+  id: string;
+}
+
+export interface BlobBackend {
+  readonly name: BlobBackendName;
+  /** Stores the body under `id`. When the promise resolves the blob is durable; on rejection nothing is visible. */
+  put(opts: { id: string; body: BlobBody }): Promise<{ size: number }>;
+  /** `range` is inclusive and addresses stored bytes; it must lie within the blob (RangeError otherwise). */
+  get(opts: { id: string; range?: { start: number; end: number } }): Promise<NodeJS.ReadableStream>;
+  head(opts: { id: string }): Promise<BlobInfo | null>;
+  /** Idempotent: deleting a missing id succeeds. */
+  delete(opts: { id: string }): Promise<void>;
+  /** Ids in ascending byte order, optionally under a string prefix and strictly after `after` (for paging). */
+  list(opts: { prefix?: string; after?: string; limit?: number }): AsyncIterable<BlobListEntry>;
+  /** Readiness: resolves when the backend is usable, throws (with the reason) otherwise. */
+  check(): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  override readonly name = 'BlobNotFoundError';
+  constructor(readonly id: string) {
+    super(`blob not found: ${id}`);
+  }
+}
+
+export class InvalidBlobIdError extends Error {
+  override readonly name = 'InvalidBlobIdError';
+}

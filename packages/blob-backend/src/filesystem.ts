@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import { constants, type Dirent } from 'node:fs';
+import { access, lstat, type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { BlobNotFoundError, type BlobBackend, type BlobBody, type BlobInfo, type BlobListEntry } from './backend';
+import { assertRangeWithin, assertValidBlobId, isValidBlobId, validateListOptions } from './validation';
+import { takeBody } from './body';
+import { writeBodyToFile } from './write-file';
+
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+/** "No such blob" as the file system says it: missing file, or a path component that is a file. */
+function isMissing(err: unknown): boolean {
+  const code = errCode(err);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Blobs as files under `<root>/blobs/<id>`. A put is written to `<root>/.tmp/`, fsynced, renamed
+ * into place and the directory fsynced — so a blob is either absent or complete, including after a
+ * crash, and a resolved put survives power loss. Crash leftovers in `.tmp` are removed by sweepTemp.
+ */
+export class FilesystemBackend implements BlobBackend {
+  readonly name = 'fs' as const;
+  readonly root: string;
+  readonly #fsync: boolean;
+  readonly #tmpDir: string;
+  readonly #blobsDir: string;
+  #ready: Promise<void> | undefined;
+
+  /** `fsync: false` trades crash durability for speed — only for tests and throwaway data. */
+  constructor(opts: { root: string; fsync?: boolean }) {
+    this.root = resolve(opts.root);
+    this.#fsync = opts.fsync ?? true;
+    this.#tmpDir = join(this.root, '.tmp');
+    this.#blobsDir = join(this.root, 'blobs');
+  }
+
+  async put(opts: { id: string; body: BlobBody }): Promise<{ size: number }> {
+    assertValidBlobId(opts.id);
+    const body = takeBody(opts.body);
+    await this.#ensureDirs();
+    const tmp = join(this.#tmpDir, `put-${Date.now()}-${randomBytes(8).toString('hex')}`);
+    const target = this.#path(opts.id);
+    const fh = await open(tmp, 'wx', 0o640);
+    let closed = false;
+    let renamed = false;
+    try {
+      const size = await writeBodyToFile(fh, body);
+      if (this.#fsync) await fh.sync();
+      await fh.close();
+      closed = true;
+      const created = await mkdir(dirname(target), { recursive: true });
+      await rename(tmp, target);
+      renamed = true;
+      if (this.#fsync) await this.#syncNewEntries(dirname(target), created);
+      return { size };
+    } catch (err) {
+      if (!closed) await fh.close().catch(() => undefined);
+      await rm(tmp, { force: true }).catch(() => undefined);
+      // Ids are never reused, so removing what we just renamed can't hit someone else's blob;
+      // a rejected put must not leave a visible blob behind.
+      if (renamed) await rm(target, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async get(opts: { id: string; range?: { start: number; end: number } }): Promise<NodeJS.ReadableStream> {
+    assertValidBlobId(opts.id);
+    // Open first so "not found" is a rejection here rather than an error on the returned stream.
+    let fh: FileHandle;
+    try {
+      fh = await open(this.#path(opts.id), 'r');
+    } catch (err) {
+      if (isMissing(err)) throw new BlobNotFoundError(opts.id);
+      throw err;
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) throw new BlobNotFoundError(opts.id);
+      if (opts.range) assertRangeWithin(opts.range, st.size, opts.id);
+      // An open descriptor keeps reading the same bytes even if the blob is deleted meanwhile.
+      return fh.createReadStream(opts.range ? { start: opts.range.start, end: opts.range.end } : {});
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async head(opts: { id: string }): Promise<BlobInfo | null> {
+    assertValidBlobId(opts.id);
+    try {
+      const st = await stat(this.#path(opts.id));
+      return st.isFile() ? { size: st.size, lastModified: st.mtime } : null;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * No fsync and no pruning of empty directories: a delete lost in a crash only resurrects an
+   * orphan that the sweep removes again, and pruning would race with puts into the same directory
+   * (directories are per org per day, so they stay few).
+   */
+  async delete(opts: { id: string }): Promise<void> {
+    assertValidBlobId(opts.id);
+    const path = this.#path(opts.id);
+    try {
+      await unlink(path);
+    } catch (err) {
+      if (isMissing(err)) return;
+      // unlink on a directory (an id that is only a prefix of other ids): nothing to delete.
+      if (errCode(err) === 'EISDIR' || errCode(err) === 'EPERM') {
+        const st = await lstat(path).catch(() => null);
+        if (!st || st.isDirectory()) return;
+      }
+      throw err;
+    }
+  }
+
+  async *list(opts: { prefix?: string; after?: string; limit?: number }): AsyncGenerator<BlobListEntry> {
+    const { prefix, after, limit } = validateListOptions(opts);
+    if (limit === 0) return;
+    // Start at the deepest directory the prefix fully names ('org1/2025' starts in 'org1/').
+    const startDir = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    let count = 0;
+    for await (const entry of this.#walk(startDir, prefix, after)) {
+      yield entry;
+      if (++count >= limit) return;
+    }
+  }
+
+  /** Readiness: the directories exist and a file can actually be created (catches read-only mounts, full disks). */
+  async check(): Promise<void> {
+    await this.#ensureDirs();
+    await access(this.#blobsDir, constants.R_OK | constants.W_OK | constants.X_OK);
+    const probe = join(this.#tmpDir, `probe-${randomBytes(8).toString('hex')}`);
+    await writeFile(probe, 'ok', { flag: 'wx' });
+    await unlink(probe);
+  }
+
+  /**
+   * Removes temp files older than `olderThanMs` (crash leftovers). In-flight puts keep their temp
+   * file's mtime fresh with every write, so pick a threshold well above the slowest expected stall;
+   * a put whose temp file was swept fails at rename instead of losing data silently.
+   */
+  async sweepTemp(opts: { olderThanMs: number }): Promise<{ removed: number }> {
+    if (!Number.isFinite(opts.olderThanMs) || opts.olderThanMs < 0) throw new RangeError('olderThanMs must be >= 0');
+    const cutoff = Date.now() - opts.olderThanMs;
+    let names: string[];
+    try {
+      names = await readdir(this.#tmpDir);
+    } catch (err) {
+      if (isMissing(err)) return { removed: 0 };
+      throw err;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.#tmpDir, name);
+      try {
+        const st = await lstat(path);
+        if (st.mtimeMs >= cutoff) continue;
+        await rm(path, { force: true, recursive: st.isDirectory() });
+        removed += 1;
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+    }
+    return { removed };
+  }
+
+  #path(id: string): string {
+    return join(this.#blobsDir, ...id.split('/'));
+  }
+
+  #ensureDirs(): Promise<void> {
+    this.#ready ??= (async () => {
+      const createdTmp = await mkdir(this.#tmpDir, { recursive: true });
+      const createdBlobs = await mkdir(this.#blobsDir, { recursive: true });
+      if (this.#fsync && (createdTmp || createdBlobs)) await this.#syncNewEntries(this.root, createdTmp ?? createdBlobs);
+    })().catch((err: unknown) => {
+      this.#ready = undefined; // let the next call retry (e.g. the volume was mounted late)
+      throw err;
+    });
+    return this.#ready;
+  }
+
+  /**
+   * Makes a rename durable: fsync the directory holding the new entry and, when mkdir had to create
+   * directories, every parent whose entry list changed (up to the parent of the first one created).
+   */
+  async #syncNewEntries(dir: string, firstCreated: string | undefined): Promise<void> {
+    await fsyncDir(dir);
+    if (!firstCreated) return;
+    const stop = dirname(firstCreated);
+    for (let d = dir; d !== stop && d !== dirname(d); ) {
+      d = dirname(d);
+      await fsyncDir(d);
+    }
+  }
+
+  /**
+   * Depth-first walk that yields ids in byte order. Siblings are sorted by the key they contribute
+   * to ids — `name/` for directories — because 'a/x' must sort after 'a-b' ('-' < '/') even though
+   * directory 'a' sorts before file 'a-b' by name. Subtrees entirely outside prefix/after are skipped,
+   * so paging with `after` doesn't rescan what was already listed.
+   */
+  async *#walk(dirKey: string, prefix: string, after: string): AsyncGenerator<BlobListEntry> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(this.#blobsDir, ...dirKey.split('/').filter(Boolean)), { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    const items: { key: string; isDir: boolean }[] = [];
+    for (const e of entries) {
+      if (!SEGMENT.test(e.name)) continue; // stray files that no valid id could name
+      if (e.isDirectory()) items.push({ key: `${dirKey}${e.name}/`, isDir: true });
+      else if (e.isFile()) items.push({ key: dirKey + e.name, isDir: false });
+    }
+    items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { key, isDir } of items) {
+      if (isDir) {
+        const matchesPrefix = key.startsWith(prefix) || prefix.startsWith(key);
+        // Every id below `key` is greater than `key`; if `after` is past `key` without extending it, all are <= after.
+        const mayFollowAfter = key > after || after.startsWith(key);
+        if (matchesPrefix && mayFollowAfter) yield* this.#walk(key, prefix, after);
+        continue;
+      }
+      if (!key.startsWith(prefix) || key <= after || !isValidBlobId(key)) continue;
+      try {
+        const st = await stat(this.#path(key));
+        if (st.isFile()) yield { id: key, size: st.size, lastModified: st.mtime };
+      } catch (err) {
+        if (!isMissing(err)) throw err; // deleted since readdir: just skip it
+      }
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export {
+  BlobNotFoundError,
+  InvalidBlobIdError,
+  type BlobBackend,
+  type BlobBackendName,
+  type BlobBody,
+  type BlobInfo,
+  type BlobListEntry,
+} from './backend';
+export { assertValidBlobId, isValidBlobId, MAX_ID_LENGTH } from './validation';
+export { FilesystemBackend } from './filesystem';
+export { MemoryBackend } from './memory';
+export { S3Backend, type S3BackendOptions } from './s3';
+export type { UploadTuning } from './s3-upload';
+export { instrumented, type BlobBackendMetrics, type BlobBackendOp } from './instrumented';
+export { runBlobBackendConformance } from './conformance';

@@ -1,0 +1,27 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { runBlobBackendConformance } from './conformance';
+import { S3Backend } from './s3';
+
+/**
+ * Runs the shared suite against a real S3-compatible endpoint, only when one is configured:
+ *   S3_BACKEND_TEST_ENDPOINT   e.g. http://127.0.0.1:9000
+ *   S3_BACKEND_TEST_BUCKET     an existing bucket (default: blob-backend-test)
+ *   S3_BACKEND_TEST_REGION     default: us-east-1
+ *   AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or any other SDK credential source)
+ * Every backend instance gets its own random key prefix, so runs don't see each other's objects.
+ */
+const endpoint = process.env.S3_BACKEND_TEST_ENDPOINT;
+
+if (endpoint) {
+  const client = new S3Client({
+    endpoint,
+    region: process.env.S3_BACKEND_TEST_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+  });
+  const bucket = process.env.S3_BACKEND_TEST_BUCKET ?? 'blob-backend-test';
+  afterAll(() => client.destroy());
+  runBlobBackendConformance('s3', async () => new S3Backend({ client, bucket, prefix: `conformance-${randomBytes(6).toString('hex')}/` }));
+} else {
+  it.skip('S3 conformance (set S3_BACKEND_TEST_ENDPOINT to run against a real endpoint)', () => undefined);
+}

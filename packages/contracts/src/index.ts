@@ -1,0 +1,4 @@
+export * from './tenant';
+export * from './wire';
+export * from './queues';
+export * from './ports';

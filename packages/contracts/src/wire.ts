@@ -1,0 +1,101 @@
+/** Wire types exchanged between our services over internal HTTP. */
+
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+
+/** What the blob service answers after a blob is durably written. */
+export interface BlobPutResult {
+  blobId: string;
+  size: number;
+  md5: string; // hex
+  sha256: string; // hex
+  checksums: Partial<Record<ChecksumAlgorithm, string>>; // base64, as S3 shows them
+  encryption: BlobKeyInfo;
+}
+
+export interface BlobKeyInfo {
+  keyId: string;
+  wrappedKey: string;
+  noncePrefix: string;
+}
+
+/** One blob of an object's manifest (a single PUT has one; a multipart object has one per part). */
+export interface ManifestPart {
+  blobId: string;
+  size: number;
+  encryption: BlobKeyInfo;
+  etag?: string; // part ETag, for multipart objects
+}
+
+export interface ObjectHeaders {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+}
+
+export interface ObjectVersion {
+  bucket: string;
+  key: string;
+  versionId: string; // 'null' for unversioned buckets
+  isLatest: boolean;
+  isDeleteMarker: boolean;
+  size: number;
+  etag: string; // quoted
+  lastModified: string; // ISO
+  headers: ObjectHeaders;
+  userMetadata: Record<string, string>;
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  manifest: ManifestPart[];
+}
+
+export interface BucketInfo {
+  name: string;
+  createdAt: string; // ISO
+  versioning: 'Unversioned' | 'Enabled' | 'Suspended';
+  acl: string; // canned ACL name
+}
+
+export interface PutObjectCommit {
+  key: string;
+  size: number;
+  etag: string; // quoted
+  headers: ObjectHeaders;
+  userMetadata: Record<string, string>;
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  manifest: ManifestPart[];
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+export interface ListObjectsQuery {
+  prefix?: string;
+  delimiter?: string;
+  maxKeys: number;
+  startAfter?: string; // exclusive: return keys/prefixes strictly greater
+}
+
+export interface ListObjectsResult {
+  contents: Array<{ key: string; size: number; etag: string; lastModified: string }>;
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** Last key or common prefix returned: the next page starts strictly after it. */
+  lastReturned?: string;
+}
+
+/** An error as it travels between services; rebuilt as the same typed S3Error on the other side. */
+export interface WireError {
+  error: { code: string; message: string; status: number; fields?: Record<string, string> };
+}
+
+/** What auth answers to a successful signature verification. */
+export interface VerifyResult {
+  orgId: string;
+  accessKeyId: string;
+  /** hex signing key for this scope: lets the gateway verify chunk signatures and cache. */
+  signingKey: string;
+  /** internal token bound to the org, for metadata and blob. */
+  token: string;
+  tokenExpiresAt: number; // epoch ms
+}

@@ -1,0 +1,2 @@
+// Client for the auth service: written alongside services/auth.
+export {};

@@ -1,0 +1,2 @@
+// Client for the blob service: written alongside services/blob.
+export {};

@@ -1,0 +1,4 @@
+export * from './http';
+export * from './auth';
+export * from './metadata';
+export * from './blob';

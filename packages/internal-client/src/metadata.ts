@@ -1,0 +1,2 @@
+// Client for the metadata service: written alongside services/metadata.
+export {};

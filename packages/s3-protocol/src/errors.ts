@@ -1,0 +1,57 @@
+import { S3_ERRORS, type S3ErrorCode } from './error-codes';
+import { escapeXml } from './xml';
+
+export { S3_ERRORS, type S3ErrorCode } from './error-codes';
+
+/** Optional fields S3 adds to an error body (BucketName, Key, UploadId, Condition, …). */
+export type S3ErrorFields = Record<string, string>;
+
+/** Errors are data: a code from the table, an optional message override and extra fields. */
+export class S3Error extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** AWS answers a few malformed requests with a bare status and no XML body. */
+  readonly bodiless: boolean;
+
+  constructor(
+    readonly code: S3ErrorCode,
+    message?: string,
+    readonly fields: S3ErrorFields = {},
+    opts: { status?: number; headers?: Record<string, string>; bodiless?: boolean } = {},
+  ) {
+    super(message ?? S3_ERRORS[code][1]);
+    this.name = 'S3Error';
+    this.status = opts.status ?? S3_ERRORS[code][0];
+    this.headers = opts.headers ?? {};
+    this.bodiless = opts.bodiless ?? false;
+  }
+
+  toWire(): { error: { code: string; message: string; status: number; fields: S3ErrorFields } } {
+    return { error: { code: this.code, message: this.message, status: this.status, fields: this.fields } };
+  }
+
+  static fromWire(body: unknown, fallbackStatus: number): S3Error {
+    const e = (body as { error?: { code?: string; message?: string; status?: number; fields?: S3ErrorFields } })?.error;
+    if (e && typeof e.code === 'string' && e.code in S3_ERRORS) {
+      return new S3Error(e.code as S3ErrorCode, e.message, e.fields ?? {}, { status: e.status ?? fallbackStatus });
+    }
+    return new S3Error('InternalError', undefined, {}, { status: 500 });
+  }
+}
+
+export function isS3Error(err: unknown): err is S3Error {
+  return err instanceof S3Error;
+}
+
+/** The XML body of an S3 error response. */
+export function renderErrorXml(err: S3Error, requestId: string, resource?: string): string {
+  const extra = Object.entries(err.fields)
+    .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
+    .join('');
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${err.code}</Code><Message>${escapeXml(err.message)}</Message>${extra}` +
+    (resource !== undefined ? `<Resource>${escapeXml(resource)}</Resource>` : '') +
+    `<RequestId>${escapeXml(requestId)}</RequestId><HostId>${escapeXml(requestId)}</HostId></Error>`
+  );
+}

@@ -1,0 +1,52 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { NextFunction, Request, Response } from 'express';
+import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, asOrgId, type OrgId } from '@excloud/contracts';
+import { S3Error } from '@excloud/s3-protocol';
+
+export const INTERNAL_TOKEN_HEADER = 'authorization';
+
+/**
+ * Downstream services trust only a verified internal token bound to an org, never a bare header.
+ * Keys come from the auth service's JWKS endpoint (cached, refreshed on unknown kid).
+ */
+export interface TokenVerifier {
+  verify(token: string): Promise<OrgId>;
+}
+
+export function createTokenVerifier(opts: { jwksUrl: string } | { keys: JWTVerifyGetKey }): TokenVerifier {
+  const keys = 'keys' in opts ? opts.keys : createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 5_000, cacheMaxAge: 600_000 });
+  const cache = new Map<string, { orgId: OrgId; exp: number }>();
+  return {
+    async verify(token) {
+      const hit = cache.get(token);
+      if (hit && hit.exp > Date.now()) return hit.orgId;
+      const { payload } = await jwtVerify(token, keys, { audience: INTERNAL_TOKEN_AUDIENCE, issuer: INTERNAL_TOKEN_ISSUER });
+      const orgId = asOrgId(String(payload.sub));
+      // Tokens are reused by the gateway for their whole lifetime: verify each once.
+      if (cache.size > 10_000) cache.clear();
+      cache.set(token, { orgId, exp: (payload.exp ?? 0) * 1000 });
+      return orgId;
+    },
+  };
+}
+
+/** Express middleware: puts the verified OrgId in res.locals.orgId or answers 403. */
+export function requireOrgToken(verifier: TokenVerifier) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers[INTERNAL_TOKEN_HEADER];
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    if (!token) return next(new S3Error('AccessDenied', 'missing internal token'));
+    try {
+      res.locals.orgId = await verifier.verify(token);
+    } catch {
+      return next(new S3Error('AccessDenied', 'invalid internal token'));
+    }
+    next();
+  };
+}
+
+export function orgOf(res: Response): OrgId {
+  const orgId = res.locals.orgId as OrgId | undefined;
+  if (!orgId) throw new Error('route is missing requireOrgToken');
+  return orgId;
+}

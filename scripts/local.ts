@@ -1,0 +1,126 @@
+/**
+ * Local mode: the whole service on embedded defaults from one command. Embedded Postgres (unless
+ * DATABASE_URL is set), filesystem blobs under ./.data, janitor work in-process (unless REDIS_URL
+ * is set). Each service listens on its own port, as in production, inside one process.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_PORTS, asOrgId } from '@excloud/contracts';
+import { createLogger, createPool, envReader, installShutdown } from '@excloud/service-kit';
+import { createAccessKey, createOrg, findOrg, migrateAuth, parseAuthConfig, startAuthService } from '@excloud/auth';
+import { migrateMetadata, parseMetadataConfig, startMetadataService } from '@excloud/metadata';
+import { parseBlobConfig, startBlobService } from '@excloud/blob';
+import { parseJanitorConfig, startJanitorService } from '@excloud/janitor';
+import { parseGatewayConfig, startGatewayService } from '@excloud/gateway';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { loadOrCreateSecrets } from './local-secrets';
+
+const LOCAL_ORG = 'local';
+
+async function main(): Promise<void> {
+  const env = envReader();
+  const dataDir = path.resolve(env.str('EXCLOUD_DATA_DIR', '.data'));
+  const gatewayPort = env.int('PORT', DEFAULT_PORTS.gateway, { min: 0, max: 65535 });
+  const logLevel = env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'warn');
+  const logger = createLogger({ service: 'local' }, { level: logLevel });
+  mkdirSync(dataDir, { recursive: true });
+
+  const closers: Array<() => Promise<void>> = [];
+  let databaseUrl = env.optional('DATABASE_URL');
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir, port: env.int('EMBEDDED_PG_PORT', 54329), log: (m) => logger.warn(m) });
+    databaseUrl = pg.url;
+    closers.push(pg.stop);
+  }
+  const secrets = await loadOrCreateSecrets(dataDir);
+  const pool = createPool({ connectionString: databaseUrl, applicationName: 'excloud-local' });
+  await migrateAuth(pool);
+  await migrateMetadata(pool);
+
+  // Internal services take free ports: only the S3 endpoint needs a well-known one.
+  const common = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: logLevel, PORT: '0' };
+  const serviceEnv = (extra: Record<string, string | undefined>) => envReader({ ...process.env, ...common, ...extra });
+  const authConfig = parseAuthConfig(
+    serviceEnv({
+      AUTH_SECRET_KEY: secrets.authSecretKey,
+      AUTH_TOKEN_PRIVATE_JWK: secrets.authTokenPrivateJwk,
+      AUTH_ADMIN_TOKEN: secrets.authAdminToken,
+    }),
+  );
+  const started: Array<{ port: number; close(): Promise<void> }> = [];
+  const child = (service: string) => ({ logger: logger.child({ service }) });
+  const auth = await startAuthService(authConfig, child('auth'));
+  started.push(auth);
+  const urls = { AUTH_URL: `http://127.0.0.1:${auth.port}` } as Record<string, string>;
+  const metadata = await startMetadataService(parseMetadataConfig(serviceEnv({ ...urls })), child('metadata'));
+  started.push(metadata);
+  urls.METADATA_URL = `http://127.0.0.1:${metadata.port}`;
+  const blob = await startBlobService(
+    parseBlobConfig(serviceEnv({ ...urls, BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: secrets.blobMasterKeys })),
+    child('blob'),
+  );
+  started.push(blob);
+  urls.BLOB_URL = `http://127.0.0.1:${blob.port}`;
+  started.push(await startJanitorService(parseJanitorConfig(serviceEnv({ ...urls, AUTH_ADMIN_TOKEN: secrets.authAdminToken })), child('janitor')));
+  const gateway = await startGatewayService(
+    parseGatewayConfig(serviceEnv({ ...urls, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0') })),
+    child('gateway'),
+  );
+  started.push(gateway);
+  writeFileSync(path.join(dataDir, 'local-runtime.json'), JSON.stringify({ ...urls, GATEWAY_OPS_URL: `http://127.0.0.1:${gateway.opsPort}` }, null, 2) + '\n');
+
+  const credentials = await ensureCredentials(pool, authConfig, dataDir, `http://127.0.0.1:${gateway.port}`);
+  await pool.end();
+  // Stop in reverse order: the gateway first so no new work reaches the others.
+  installShutdown(logger, [...started.reverse().map((s) => () => s.close()), ...closers]);
+  process.stdout.write(
+    [
+      '',
+      'excloud buckets is running (local mode)',
+      `  endpoint          ${credentials.endpoint}`,
+      `  access key id     ${credentials.accessKeyId}`,
+      `  secret access key ${credentials.secretAccessKey}`,
+      `  region            ${credentials.region}`,
+      `  saved to          ${path.join(dataDir, 'local-credentials.json')}`,
+      `  health, metrics   http://127.0.0.1:${gateway.opsPort}/readyz  /metrics`,
+      '',
+      `  try: AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey} aws --endpoint-url ${credentials.endpoint} --region auto s3 ls`,
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+interface LocalCredentials {
+  endpoint: string;
+  orgId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+
+/** First start creates the default org and key; later starts reuse them (the endpoint may change). */
+async function ensureCredentials(
+  pool: ReturnType<typeof createPool>,
+  authConfig: ReturnType<typeof parseAuthConfig>,
+  dataDir: string,
+  endpoint: string,
+): Promise<LocalCredentials> {
+  const file = path.join(dataDir, 'local-credentials.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as LocalCredentials;
+    const updated = { ...saved, endpoint };
+    writeFileSync(file, JSON.stringify(updated, null, 2) + '\n', { mode: 0o600 });
+    return updated;
+  }
+  const orgId = asOrgId(LOCAL_ORG);
+  if (!(await findOrg(pool, orgId))) await createOrg(pool, authConfig, { id: orgId, name: 'Local org' });
+  const key = await createAccessKey(pool, authConfig, orgId);
+  const creds: LocalCredentials = { endpoint, orgId, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, region: 'auto' };
+  writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
+  return creds;
+}
+
+main().catch((err) => {
+  process.stderr.write(`local mode failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

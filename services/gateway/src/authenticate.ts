@@ -1,0 +1,120 @@
+import type { IncomingMessage } from 'node:http';
+import { asOrgId, type OrgId } from '@excloud/contracts';
+import { S3Error, S3_ERRORS, type S3ErrorCode } from '@excloud/s3-protocol';
+import type { AuthClient } from '@excloud/internal-client';
+import {
+  SigV4Error,
+  canonicalRequest,
+  checkRequestTime,
+  parseAuth,
+  stringToSign,
+  verifySignature,
+  type HttpRequestLike,
+  type ParsedAuth,
+} from '@excloud/sigv4';
+
+/** An authenticated caller: the org comes from auth's answer, never from the request. */
+export interface Caller {
+  orgId: OrgId;
+  accessKeyId: string;
+  token: string;
+  signingKey: Buffer;
+  auth: ParsedAuth;
+}
+
+interface CachedKey {
+  orgId: OrgId;
+  signingKey: Buffer;
+  token: string;
+  tokenExpiresAt: number;
+  fetchedAt: number;
+}
+
+/**
+ * Verifies SigV4. A signing key proven once is cached per (key id, scope) for a short TTL so
+ * steady traffic needs no call to auth; after the TTL auth is asked again, so a deleted key stops
+ * working within that time.
+ */
+export class Authenticator {
+  private readonly cache = new Map<string, CachedKey>();
+
+  constructor(
+    private readonly auth: AuthClient,
+    private readonly ttlMs: number,
+  ) {}
+
+  async authenticate(req: IncomingMessage, requestId: string): Promise<Caller | null> {
+    const like = toRequestLike(req);
+    const parsed = sigv4(() => parseAuth(like));
+    if (!parsed) return null;
+    sigv4(() => checkRequestTime(parsed, new Date()));
+    const creq = canonicalRequest(like, parsed);
+    const sts = stringToSign(parsed, creq);
+    const cacheKey = `${parsed.accessKeyId}/${parsed.date}/${parsed.region}/${parsed.service}`;
+    const now = Date.now();
+    const hit = this.cache.get(cacheKey);
+    // Tokens are refreshed a minute before they expire so downstream never sees a stale one.
+    if (hit && now - hit.fetchedAt < this.ttlMs && hit.tokenExpiresAt - now > 60_000) {
+      if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
+      return { orgId: hit.orgId, accessKeyId: parsed.accessKeyId, token: hit.token, signingKey: hit.signingKey, auth: parsed };
+    }
+    let verified;
+    try {
+      verified = await this.auth.verify(
+        { accessKeyId: parsed.accessKeyId, date: parsed.date, region: parsed.region, service: parsed.service, stringToSign: sts, signature: parsed.signature },
+        requestId,
+      );
+    } catch (err) {
+      this.cache.delete(cacheKey);
+      if (err instanceof S3Error && err.code === 'SignatureDoesNotMatch') throw signatureMismatch(parsed, sts, creq);
+      throw err;
+    }
+    const entry: CachedKey = {
+      orgId: asOrgId(verified.orgId),
+      signingKey: Buffer.from(verified.signingKey, 'hex'),
+      token: verified.token,
+      tokenExpiresAt: verified.tokenExpiresAt,
+      fetchedAt: now,
+    };
+    if (this.cache.size > 50_000) this.cache.clear();
+    this.cache.set(cacheKey, entry);
+    return { orgId: entry.orgId, accessKeyId: parsed.accessKeyId, token: entry.token, signingKey: entry.signingKey, auth: parsed };
+  }
+}
+
+export function toRequestLike(req: IncomingMessage): HttpRequestLike {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    method: req.method ?? 'GET',
+    rawPath: q === -1 ? url : url.slice(0, q),
+    rawQuery: q === -1 ? '' : url.slice(q + 1),
+    headers: req.headers,
+  };
+}
+
+/** Run a sigv4 step, turning its errors into the S3 error of the same code. */
+export function sigv4<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    throw toS3Error(err);
+  }
+}
+
+export function toS3Error(err: unknown): unknown {
+  if (err instanceof SigV4Error) {
+    const code = (err.code in S3_ERRORS ? err.code : 'InvalidRequest') as S3ErrorCode;
+    return new S3Error(code, err.message);
+  }
+  return err;
+}
+
+function signatureMismatch(parsed: ParsedAuth, sts: string, creq: string): S3Error {
+  return new S3Error('SignatureDoesNotMatch', undefined, {
+    AWSAccessKeyId: parsed.accessKeyId,
+    StringToSign: sts,
+    SignatureProvided: parsed.signature,
+    CanonicalRequest: creq,
+  });
+}

@@ -1,0 +1,39 @@
+import { readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { DEFAULT_PORTS } from '@excloud/contracts';
+
+export interface GatewayConfig extends BaseConfig {
+  /** Hosts `<org>.<baseDomain>` and `<bucket>.<org>.<baseDomain>` address an org. */
+  baseDomain: string;
+  /** A Host outside the base domain resolves to the org owning the access key. */
+  localHostsUseKeyOrg: boolean;
+  authUrl: string;
+  metadataUrl: string;
+  blobUrl: string;
+  /** How long a verified signing key is reused without asking auth: bounds revocation delay. */
+  authCacheTtlMs: number;
+  /** Largest single PUT body. */
+  maxPutBytes: number;
+  region: string;
+  /** Port of /healthz, /readyz and /metrics (the S3 port has no free paths). */
+  opsPort: number;
+}
+
+export function parseGatewayConfig(env: EnvReader): GatewayConfig {
+  return {
+    ...readBaseConfig(env, DEFAULT_PORTS.gateway),
+    // The public suffix customers address; local mode uses a name that never leaves the machine.
+    baseDomain: env.str('GATEWAY_BASE_DOMAIN', 'buckets.localhost').toLowerCase(),
+    // On by default so `aws --endpoint-url http://127.0.0.1:9000` works in local use.
+    localHostsUseKeyOrg: env.bool('GATEWAY_LOCAL_HOSTS_USE_KEY_ORG', true),
+    authUrl: env.url('AUTH_URL', `http://127.0.0.1:${DEFAULT_PORTS.auth}`),
+    metadataUrl: env.url('METADATA_URL', `http://127.0.0.1:${DEFAULT_PORTS.metadata}`),
+    blobUrl: env.url('BLOB_URL', `http://127.0.0.1:${DEFAULT_PORTS.blob}`),
+    // Ten seconds: revocation takes effect quickly, and steady traffic still skips auth calls.
+    authCacheTtlMs: env.int('GATEWAY_AUTH_CACHE_TTL_MS', 10_000, { min: 0 }),
+    // AWS's single-PUT limit.
+    maxPutBytes: env.int('GATEWAY_MAX_PUT_BYTES', 5 * 1024 ** 3, { min: 1 }),
+    // What GetBucketLocation answers; clients may sign with any region.
+    region: env.str('GATEWAY_REGION', 'auto'),
+    opsPort: env.int('GATEWAY_OPS_PORT', 9090, { min: 0, max: 65535 }),
+  };
+}

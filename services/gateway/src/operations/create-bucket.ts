@@ -1,0 +1,26 @@
+import { S3Error, parseXml } from '@excloud/s3-protocol';
+import { readAll } from '@excloud/internal-client';
+import { bucketOf, type OperationContext, type S3Result } from '../context';
+import { assertValidBucketName } from '../validation';
+import { header } from '../upload-body';
+
+const CANNED_ACLS = ['private', 'public-read', 'public-read-write', 'authenticated-read'];
+
+export async function createBucket(ctx: OperationContext): Promise<S3Result> {
+  const bucket = bucketOf(ctx);
+  assertValidBucketName(bucket);
+  const acl = header(ctx.req, 'x-amz-acl') ?? 'private';
+  if (!CANNED_ACLS.includes(acl)) throw new S3Error('InvalidArgument', undefined, { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
+  // The body may carry a CreateBucketConfiguration; any location constraint is accepted
+  // (there is one region), but a body that is not XML is refused as AWS does.
+  const body = (await readAll(ctx.req)).toString('utf8');
+  if (body.trim() !== '') {
+    try {
+      parseXml(body);
+    } catch {
+      throw new S3Error('MalformedXML');
+    }
+  }
+  await ctx.services.metadata.createBucket(ctx.caller.token, bucket, { acl }, ctx.requestId);
+  return { headers: { location: `/${bucket}` } };
+}

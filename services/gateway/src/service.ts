@@ -1,0 +1,56 @@
+import http from 'node:http';
+import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
+import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
+import { Authenticator } from './authenticate';
+import type { GatewayConfig } from './config';
+import { createS3Handler } from './s3-handler';
+
+export interface GatewayService {
+  port: number;
+  opsPort: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The public S3 endpoint and, on a separate port, /healthz, /readyz and /metrics: on the S3 port
+ * every path is a bucket name, so operator endpoints cannot share it.
+ */
+export async function startGatewayService(config: GatewayConfig, opts: { logger: Logger }): Promise<GatewayService> {
+  const logger = opts.logger;
+  const metrics = createServiceMetrics('gateway');
+  const services = {
+    auth: new AuthClient(config.authUrl),
+    metadata: new MetadataClient(config.metadataUrl),
+    blob: new BlobClient(config.blobUrl),
+  };
+  const handle = createS3Handler({ config, services, authenticator: new Authenticator(services.auth, config.authCacheTtlMs), logger, metrics });
+  const handler: http.RequestListener = (req, res) => void handle(req, res);
+  const s3 = await startServer({ handler, host: config.host, port: config.port, logger, graceMs: config.shutdownGraceMs });
+  // Answer Expect: 100-continue ourselves, after authentication (see s3-handler).
+  s3.server.on('checkContinue', handler);
+
+  const ops = createServiceApp({
+    name: 'gateway',
+    logger,
+    metrics,
+    ready: async () => {
+      await Promise.all([readyz(config.authUrl), readyz(config.metadataUrl), readyz(config.blobUrl)]);
+    },
+  });
+  finishServiceApp(ops, logger);
+  const opsServer = await startServer({ handler: ops, host: config.host, port: config.opsPort, logger, graceMs: 1000 });
+  logger.info('gateway listening', { port: s3.port, opsPort: opsServer.port, baseDomain: config.baseDomain });
+  return {
+    port: s3.port,
+    opsPort: opsServer.port,
+    async close() {
+      await s3.close();
+      await opsServer.close();
+    },
+  };
+}
+
+async function readyz(baseUrl: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) throw new Error(`${baseUrl} not ready (${res.status})`);
+}

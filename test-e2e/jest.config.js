@@ -1,0 +1,7 @@
+module.exports = {
+  ...require('../jest.preset.js'),
+  testMatch: ['<rootDir>/**/*.e2e.test.ts'],
+  globalSetup: '<rootDir>/support/global-setup.ts',
+  globalTeardown: '<rootDir>/support/global-teardown.ts',
+  testTimeout: 60000,
+};
