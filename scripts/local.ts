@@ -113,7 +113,7 @@ async function ensureCredentials(
     return updated;
   }
   const orgId = asOrgId(LOCAL_ORG);
-  if (!(await findOrg(pool, orgId))) await createOrg(pool, authConfig, { id: orgId, name: 'Local org' });
+  if (!(await findOrg(pool, orgId))) await createOrg(pool, { id: orgId, name: 'Local org' });
   const key = await createAccessKey(pool, authConfig, orgId);
   const creds: LocalCredentials = { endpoint, orgId, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, region: 'auto' };
   writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });

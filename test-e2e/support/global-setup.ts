@@ -76,7 +76,7 @@ async function createOtherOrg(databaseUrl: string, dataDir: string) {
   const pool = new Pool({ connectionString: databaseUrl });
   try {
     const orgId = asOrgId('other-org');
-    await createOrg(pool, config, { id: orgId, name: 'Other org' });
+    await createOrg(pool, { id: orgId, name: 'Other org' });
     const key = await createAccessKey(pool, config, orgId);
     return { orgId, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
   } finally {

@@ -1,0 +1,49 @@
+import type { JWK } from 'jose';
+import { DEFAULT_PORTS } from '@excloud/contracts';
+import { ConfigError, readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+
+export interface AuthConfig extends BaseConfig {
+  databaseUrl: string;
+  /** 32-byte key that encrypts access key secrets at rest. */
+  secretKey: Buffer;
+  /** EC P-256 private JWK (with kid) that signs internal tokens; its public half is served as JWKS. */
+  tokenPrivateJwk: JWK & { kid: string };
+  /** Bearer token for the admin API; without it the admin API is off. */
+  adminToken?: string;
+  tokenTtlSeconds: number;
+}
+
+export function parseAuthConfig(env: EnvReader): AuthConfig {
+  return {
+    ...readBaseConfig(env, DEFAULT_PORTS.auth),
+    databaseUrl: env.url('DATABASE_URL'),
+    secretKey: parseSecretKey(env.str('AUTH_SECRET_KEY')),
+    tokenPrivateJwk: parsePrivateJwk(env.str('AUTH_TOKEN_PRIVATE_JWK')),
+    adminToken: parseAdminToken(env.optional('AUTH_ADMIN_TOKEN')),
+    tokenTtlSeconds: env.int('AUTH_TOKEN_TTL_SECONDS', 900, { min: 120, max: 86_400 }),
+  };
+}
+
+function parseSecretKey(value: string): Buffer {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new ConfigError('AUTH_SECRET_KEY', 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  return key;
+}
+
+function parsePrivateJwk(value: string): JWK & { kid: string } {
+  let jwk: JWK & { kid: string };
+  try {
+    jwk = JSON.parse(value);
+  } catch {
+    throw new ConfigError('AUTH_TOKEN_PRIVATE_JWK', 'must be a JSON Web Key (run `pnpm admin generate-token-key`)');
+  }
+  if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d || !jwk.kid) {
+    throw new ConfigError('AUTH_TOKEN_PRIVATE_JWK', 'must be an EC P-256 private JWK with a kid');
+  }
+  return jwk;
+}
+
+function parseAdminToken(value: string | undefined): string | undefined {
+  if (value !== undefined && value.length < 16) throw new ConfigError('AUTH_ADMIN_TOKEN', 'must be at least 16 characters');
+  return value;
+}

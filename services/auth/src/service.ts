@@ -1,0 +1,86 @@
+import express from 'express';
+import type { Pool } from 'pg';
+import { S3Error } from '@excloud/s3-protocol';
+import {
+  assertMigrated,
+  createPool,
+  createServiceApp,
+  createServiceMetrics,
+  createTokenVerifier,
+  finishServiceApp,
+  orgOf,
+  pingDatabase,
+  requireOrgToken,
+  startServer,
+  type Logger,
+} from '@excloud/service-kit';
+import { createLocalJWKSet } from 'jose';
+import { Counter } from 'prom-client';
+import { adminRoutes } from './admin-routes';
+import type { AuthConfig } from './config';
+import { AUTH_MIGRATIONS_DIR, findOrg } from './store';
+import { createTokenIssuer } from './tokens';
+import { parseVerifyRequest, verifySigV4 } from './verify';
+
+export interface AuthService {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startAuthService(config: AuthConfig, opts: { logger: Logger; pool?: Pool }): Promise<AuthService> {
+  const logger = opts.logger;
+  const pool = opts.pool ?? createPool({ connectionString: config.databaseUrl, applicationName: 'excloud-auth' });
+  await assertMigrated(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
+  const issuer = await createTokenIssuer(config.tokenPrivateJwk, config.tokenTtlSeconds);
+  const metrics = createServiceMetrics('auth');
+  const verifications = new Counter({
+    name: 'excloud_auth_verifications_total',
+    help: 'Signature verifications by result',
+    labelNames: ['result'] as const,
+    registers: [metrics.registry],
+  });
+  // auth checks its own tokens with its own public key: no HTTP round trip to itself.
+  const ownTokens = createTokenVerifier({ keys: createLocalJWKSet(issuer.jwks) });
+
+  const app = createServiceApp({ name: 'auth', logger, metrics, ready: () => pingDatabase(pool) });
+  app.use(express.json({ limit: '64kb' }));
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.locals.operation = 'jwks';
+    res.setHeader('cache-control', 'public, max-age=300');
+    res.json(issuer.jwks);
+  });
+  app.post('/v1/verify', async (req, res) => {
+    res.locals.operation = 'verify';
+    try {
+      const result = await verifySigV4({ pool, config, issuer }, parseVerifyRequest(req.body));
+      verifications.inc({ result: 'ok' });
+      res.json(result);
+    } catch (err) {
+      verifications.inc({ result: err instanceof S3Error ? err.code : 'error' });
+      throw err;
+    }
+  });
+  app.get('/v1/orgs/:orgId', requireOrgToken(ownTokens), async (req, res) => {
+    res.locals.operation = 'get_org';
+    // A token only ever reads its own org.
+    if (String(req.params.orgId) !== orgOf(res)) throw new S3Error('AccessDenied');
+    const org = await findOrg(pool, orgOf(res));
+    if (!org) throw new S3Error('AccessDenied');
+    res.json({ id: org.id, name: org.name, canonicalId: org.canonicalId });
+  });
+  app.use('/v1/admin', adminRoutes(pool, config));
+  finishServiceApp(app, logger);
+
+  const server = await startServer({
+    handler: app,
+    host: config.host,
+    port: config.port,
+    logger,
+    graceMs: config.shutdownGraceMs,
+    onClose: async () => {
+      if (!opts.pool) await pool.end();
+    },
+  });
+  logger.info('auth listening', { port: server.port, adminApi: Boolean(config.adminToken) });
+  return { port: server.port, close: server.close };
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { isValidOrgId, asOrgId, type OrgId } from '@excloud/contracts';
+import { S3Error } from '@excloud/s3-protocol';
+import { runMigrations } from '@excloud/service-kit';
+import { newAccessKeyId, newSecretAccessKey, openSecret, sealSecret } from './secrets';
+
+export const AUTH_MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
+
+export function migrateAuth(pool: Pool): Promise<string[]> {
+  return runMigrations(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
+}
+
+export interface Org {
+  id: OrgId;
+  name: string;
+  canonicalId: string;
+  createdAt: string;
+}
+
+export interface AccessKeySummary {
+  accessKeyId: string;
+  orgId: OrgId;
+  status: 'active' | 'inactive';
+  createdAt: string;
+}
+
+/** Only the secret key is needed to create or read keys: callers pass their parsed config. */
+interface SecretKeyHolder {
+  secretKey: Buffer;
+}
+
+interface OrgRow {
+  id: string;
+  name: string;
+  canonical_id: string;
+  created_at: Date;
+}
+
+const toOrg = (r: OrgRow): Org => ({ id: asOrgId(r.id), name: r.name, canonicalId: r.canonical_id, createdAt: r.created_at.toISOString() });
+
+/** The S3 canonical user id: 64 hex characters, stable for the org's lifetime. */
+export function canonicalIdFor(orgId: string): string {
+  return createHash('sha256').update(`excloud-org:${orgId}`).digest('hex');
+}
+
+export async function createOrg(pool: Pool, org: { id: string; name?: string }): Promise<Org> {
+  if (!isValidOrgId(org.id)) {
+    throw new S3Error('InvalidArgument', 'org id must be 3-63 characters of a-z, 0-9 and hyphens, starting and ending alphanumeric');
+  }
+  const r = await pool.query<OrgRow>(
+    `INSERT INTO orgs (id, name, canonical_id) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING *`,
+    [org.id, org.name ?? org.id, canonicalIdFor(org.id)],
+  );
+  if (r.rowCount === 0) throw new S3Error('InvalidArgument', `org ${org.id} already exists`);
+  return toOrg(r.rows[0]!);
+}
+
+export async function findOrg(pool: Pool, orgId: string): Promise<Org | null> {
+  const r = await pool.query<OrgRow>('SELECT * FROM orgs WHERE id = $1', [orgId]);
+  return r.rows[0] ? toOrg(r.rows[0]) : null;
+}
+
+export async function createAccessKey(
+  pool: Pool,
+  config: SecretKeyHolder,
+  orgId: string,
+): Promise<{ accessKeyId: string; secretAccessKey: string; orgId: OrgId }> {
+  if (!(await findOrg(pool, orgId))) throw new S3Error('InvalidArgument', `no such org: ${orgId}`);
+  const accessKeyId = newAccessKeyId();
+  const secretAccessKey = newSecretAccessKey();
+  await pool.query('INSERT INTO access_keys (access_key_id, org_id, secret_ciphertext) VALUES ($1, $2, $3)', [
+    accessKeyId,
+    orgId,
+    sealSecret(config.secretKey, accessKeyId, secretAccessKey),
+  ]);
+  return { accessKeyId, secretAccessKey, orgId: asOrgId(orgId) };
+}
+
+export async function listAccessKeys(pool: Pool, orgId: string): Promise<AccessKeySummary[]> {
+  const r = await pool.query<{ access_key_id: string; org_id: string; status: 'active' | 'inactive'; created_at: Date }>(
+    'SELECT access_key_id, org_id, status, created_at FROM access_keys WHERE org_id = $1 ORDER BY created_at',
+    [orgId],
+  );
+  return r.rows.map((k) => ({ accessKeyId: k.access_key_id, orgId: asOrgId(k.org_id), status: k.status, createdAt: k.created_at.toISOString() }));
+}
+
+/** Deleting a key is immediate in auth; gateways stop accepting it once their short cache expires. */
+export async function deleteAccessKey(pool: Pool, accessKeyId: string): Promise<boolean> {
+  const r = await pool.query('DELETE FROM access_keys WHERE access_key_id = $1', [accessKeyId]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function setAccessKeyStatus(pool: Pool, accessKeyId: string, status: 'active' | 'inactive'): Promise<boolean> {
+  const r = await pool.query('UPDATE access_keys SET status = $2 WHERE access_key_id = $1', [accessKeyId, status]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** The active key's org and clear secret, or null when the key is unknown or inactive. */
+export async function lookupActiveKey(pool: Pool, config: SecretKeyHolder, accessKeyId: string): Promise<{ orgId: OrgId; secret: string } | null> {
+  const r = await pool.query<{ org_id: string; secret_ciphertext: string }>(
+    `SELECT org_id, secret_ciphertext FROM access_keys WHERE access_key_id = $1 AND status = 'active'`,
+    [accessKeyId],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return { orgId: asOrgId(row.org_id), secret: openSecret(config.secretKey, accessKeyId, row.secret_ciphertext) };
+}

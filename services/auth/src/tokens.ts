@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, type OrgId } from '@excloud/contracts';
+
+/**
+ * Internal tokens: short-lived ES256 JWTs whose subject is the org. Metadata and blob verify them
+ * against the public key served at /.well-known/jwks.json and trust nothing else.
+ */
+export interface TokenIssuer {
+  issue(orgId: OrgId): Promise<{ token: string; expiresAt: number }>;
+  jwks: { keys: JWK[] };
+}
+
+export async function createTokenIssuer(privateJwk: JWK & { kid: string }, ttlSeconds: number): Promise<TokenIssuer> {
+  const kid = privateJwk.kid;
+  const privateKey = (await importJWK({ ...privateJwk, alg: 'ES256' }, 'ES256')) as KeyLike;
+  const { d: _private, ...publicJwk } = privateJwk;
+  return {
+    jwks: { keys: [{ ...publicJwk, alg: 'ES256', use: 'sig', kid }] },
+    async issue(orgId) {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setSubject(orgId)
+        .setAudience(INTERNAL_TOKEN_AUDIENCE)
+        .setIssuer(INTERNAL_TOKEN_ISSUER)
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttlSeconds)
+        .setJti(randomUUID())
+        .sign(privateKey);
+      return { token, expiresAt: (now + ttlSeconds) * 1000 };
+    },
+  };
+}
+
+/** A fresh signing key for AUTH_TOKEN_PRIVATE_JWK, as a JSON string. */
+export async function generateTokenKey(): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return JSON.stringify({ ...jwk, kid: `k-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}` });
+}
