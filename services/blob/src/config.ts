@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { DEFAULT_PORTS } from '@excloud/contracts';
+import { KeyRingError, parseKeyRing, type KeyRing } from '@excloud/crypto';
+import { ConfigError, readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+
+export type BlobBackendKind = 'fs' | 's3';
+
+export interface BlobS3Config {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  prefix?: string;
+  forcePathStyle: boolean;
+}
+
+export interface BlobConfig extends BaseConfig {
+  authUrl: string;
+  backend: BlobBackendKind;
+  /** Absolute path of the filesystem backend's root. */
+  fsRoot: string;
+  fsync: boolean;
+  /** Parsed at config time so a bad BLOB_MASTER_KEYS stops the process at boot, not at the first PUT. */
+  keyRing: KeyRing;
+  /** Only set when backend is 's3'. */
+  s3?: BlobS3Config;
+}
+
+export function parseBlobConfig(env: EnvReader): BlobConfig {
+  const backend = env.oneOf('BLOB_BACKEND', ['fs', 's3'] as const, 'fs');
+  return {
+    ...readBaseConfig(env, DEFAULT_PORTS.blob),
+    authUrl: env.url('AUTH_URL', `http://127.0.0.1:${DEFAULT_PORTS.auth}`),
+    backend,
+    fsRoot: resolve(env.str('BLOB_FS_ROOT', '.data/blobs')),
+    fsync: env.bool('BLOB_FSYNC', true),
+    keyRing: readKeyRing(env),
+    s3: backend === 's3' ? readS3Config(env) : undefined,
+  };
+}
+
+function readKeyRing(env: EnvReader): KeyRing {
+  const keys = env.str('BLOB_MASTER_KEYS');
+  const activeKeyId = env.optional('BLOB_ACTIVE_KEY_ID');
+  let ring: KeyRing;
+  try {
+    ring = parseKeyRing({ keys });
+  } catch (err) {
+    // KeyRingError messages name the entry and key id, never the key material, so they are safe to print.
+    if (err instanceof KeyRingError) throw new ConfigError('BLOB_MASTER_KEYS', `is invalid: ${err.message}`);
+    throw err;
+  }
+  if (activeKeyId === undefined) return ring;
+  if (!ring.has(activeKeyId)) {
+    throw new ConfigError('BLOB_ACTIVE_KEY_ID', `names key "${activeKeyId}", which is not in BLOB_MASTER_KEYS (have: ${ring.keyIds.join(', ')})`);
+  }
+  return parseKeyRing({ keys, activeKeyId });
+}
+
+function readS3Config(env: EnvReader): BlobS3Config {
+  return {
+    bucket: env.str('BLOB_S3_BUCKET'),
+    endpoint: env.optional('BLOB_S3_ENDPOINT') === undefined ? undefined : env.url('BLOB_S3_ENDPOINT'),
+    region: env.str('BLOB_S3_REGION', 'us-east-1'),
+    prefix: env.optional('BLOB_S3_PREFIX'),
+    forcePathStyle: env.bool('BLOB_S3_FORCE_PATH_STYLE', true),
+  };
+}

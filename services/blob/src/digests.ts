@@ -1,0 +1,95 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { ChecksumAlgorithm } from '@excloud/contracts';
+import { S3Error } from '@excloud/s3-protocol';
+import { createChecksum, type Checksum } from '@excloud/sigv4';
+
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+
+export interface PlaintextDigests {
+  size: number;
+  md5: string; // hex
+  sha256: string; // hex
+  checksums: Partial<Record<ChecksumAlgorithm, string>>; // base64
+}
+
+export interface DigestLimits {
+  /** Plaintext bytes allowed; one more is EntityTooLarge. */
+  maxSize?: number;
+  /** Bytes the caller promised; ending short is IncompleteBody. */
+  contentLength?: number;
+}
+
+/**
+ * Plaintext passes through unchanged while MD5, SHA-256 and the requested S3 checksums are
+ * computed over it, and size limits are enforced. It sits in front of the encryptor, so a limit
+ * violation errors the stream before the backend can see a complete body: nothing gets stored.
+ */
+export class DigestingStream extends Transform {
+  readonly #md5: Hash = createHash('md5');
+  readonly #sha256: Hash = createHash('sha256');
+  readonly #checksums: Array<[ChecksumAlgorithm, Checksum]>;
+  readonly #wantSha256Checksum: boolean;
+  readonly #limits: DigestLimits;
+  #size = 0;
+  #result: PlaintextDigests | undefined;
+
+  constructor(algorithms: readonly ChecksumAlgorithm[], limits: DigestLimits = {}) {
+    super();
+    // SHA256 as a checksum is the same digest we always compute; don't hash the body twice.
+    this.#wantSha256Checksum = algorithms.includes('SHA256');
+    this.#checksums = [...new Set(algorithms)].filter((alg) => alg !== 'SHA256').map((alg) => [alg, createChecksum(alg)]);
+    this.#limits = limits;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#size += chunk.length;
+    const { maxSize, contentLength } = this.#limits;
+    if (maxSize !== undefined && this.#size > maxSize) {
+      callback(new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: String(maxSize) }));
+      return;
+    }
+    if (contentLength !== undefined && this.#size > contentLength) {
+      callback(new S3Error('InvalidRequest', `body is longer than the declared ${contentLength} bytes`));
+      return;
+    }
+    this.#md5.update(chunk);
+    this.#sha256.update(chunk);
+    for (const [, checksum] of this.#checksums) checksum.update(chunk);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const { contentLength } = this.#limits;
+    if (contentLength !== undefined && this.#size < contentLength) {
+      callback(new S3Error('IncompleteBody', `body ended after ${this.#size} of ${contentLength} bytes`));
+      return;
+    }
+    const sha256 = this.#sha256.digest();
+    const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
+    for (const [alg, checksum] of this.#checksums) checksums[alg] = checksum.digestBase64();
+    if (this.#wantSha256Checksum) checksums.SHA256 = sha256.toString('base64');
+    this.#result = { size: this.#size, md5: this.#md5.digest('hex'), sha256: sha256.toString('hex'), checksums };
+    callback();
+  }
+
+  /** Available once the stream has ended successfully. */
+  get digests(): PlaintextDigests {
+    if (!this.#result) throw new Error('digests are only known after the body ended');
+    return this.#result;
+  }
+}
+
+/** Parses `x-blob-checksums: CRC32,SHA256`; an unknown name is the caller's bug, not ignorable. */
+export function parseChecksumList(header: string | undefined): ChecksumAlgorithm[] {
+  if (header === undefined || header.trim() === '') return [];
+  const out: ChecksumAlgorithm[] = [];
+  for (const raw of header.split(',')) {
+    const name = raw.trim().toUpperCase();
+    if (!CHECKSUM_ALGORITHMS.includes(name as ChecksumAlgorithm)) {
+      throw new S3Error('InvalidArgument', `unknown checksum algorithm ${JSON.stringify(raw.trim())}`);
+    }
+    if (!out.includes(name as ChecksumAlgorithm)) out.push(name as ChecksumAlgorithm);
+  }
+  return out;
+}

@@ -1,0 +1,15 @@
+import { createLogger, envReader, installShutdown, loadConfigOrExit } from '@excloud/service-kit';
+import { parseBlobConfig } from './config';
+import { startBlobService } from './service';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit('blob', () => parseBlobConfig(envReader()));
+  const logger = createLogger({ service: 'blob' }, { level: config.logLevel });
+  const service = await startBlobService(config, { logger });
+  installShutdown(logger, [() => service.close()]);
+}
+
+main().catch((err) => {
+  process.stderr.write(JSON.stringify({ level: 'fatal', service: 'blob', msg: String(err?.message ?? err) }) + '\n');
+  process.exit(1);
+});
