@@ -1,8 +1,12 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { stack } from './stack';
 
 const run = promisify(execFile);
+
+// Debian's aws cli v2 (the one CI installs), even when another `aws` comes first on PATH.
+const AWS_BIN = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 
 export function hasCommand(name: string): boolean {
   try {
@@ -16,7 +20,7 @@ export function hasCommand(name: string): boolean {
 /** Debian's aws cli against the running stack, with the test org's key and no user config. */
 export async function aws(args: string[]): Promise<{ stdout: string; stderr: string }> {
   const s = stack();
-  return run('aws', ['--endpoint-url', s.endpoint, '--region', 'auto', ...args], {
+  return run(AWS_BIN, ['--endpoint-url', s.endpoint, '--region', 'auto', ...args], {
     env: {
       ...process.env,
       AWS_ACCESS_KEY_ID: s.accessKeyId,

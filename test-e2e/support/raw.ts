@@ -75,3 +75,35 @@ export function chunkedBody(opts: { data: Buffer; chunkSize: number; key: Buffer
   });
   return Buffer.concat(parts);
 }
+
+/**
+ * A signed request from the main test org, path-style, for bodies the SDK would never send.
+ * `path` may carry a query string (`/bucket?delete`); it is canonicalised as SigV4 requires.
+ */
+export async function signedRequest(opts: { method: string; path: string; body?: string | Buffer; headers?: Record<string, string>; contentMd5?: boolean }): Promise<RawResponse> {
+  const { stack } = await import('./stack');
+  const s = stack();
+  const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(opts.body);
+  const [rawPath, rawQuery = ''] = opts.path.split('?');
+  const query = new URLSearchParams(rawQuery);
+  const enc = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const canonicalQuery = [...query.entries()].map(([k, v]) => `${enc(k)}=${enc(v)}`).sort().join('&');
+  const payloadHash = sha256Hex(body);
+  const { amzDate, date } = amzNow();
+  const headers: Record<string, string> = {
+    host: `127.0.0.1:${s.port}`,
+    'x-amz-content-sha256': payloadHash,
+    'x-amz-date': amzDate,
+    'content-length': String(body.length),
+    ...(opts.contentMd5 ? { 'content-md5': createHash('md5').update(body).digest('base64') } : {}),
+    ...opts.headers,
+  };
+  const names = Object.keys(headers).map((h) => h.toLowerCase()).sort();
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const canonical = [opts.method, rawPath, canonicalQuery, ...names.map((n) => `${n}:${lower[n]!.trim()}`), '', names.join(';'), payloadHash].join('\n');
+  const scope = `${date}/auto/s3/aws4_request`;
+  const sts = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
+  const signature = hmac(signingKey(s.secretAccessKey, date), sts).toString('hex');
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${s.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+  return rawRequest({ port: s.port, method: opts.method, path: opts.path, headers, body });
+}

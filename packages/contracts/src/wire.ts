@@ -99,3 +99,62 @@ export interface VerifyResult {
   token: string;
   tokenExpiresAt: number; // epoch ms
 }
+
+/** A multipart upload in progress. */
+export interface UploadInfo {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: string; // ISO
+  headers: ObjectHeaders;
+  userMetadata: Record<string, string>;
+  /** Algorithm the client declared at CreateMultipartUpload (x-amz-checksum-algorithm), if any. */
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+}
+
+export interface CreateUploadRequest {
+  key: string;
+  headers: ObjectHeaders;
+  userMetadata: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+}
+
+export interface UploadPartRecord {
+  partNumber: number;
+  size: number;
+  etag: string; // quoted md5 of the part
+  lastModified: string; // ISO
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  blob: ManifestPart;
+}
+
+export interface CompleteUploadRequest {
+  parts: Array<{ partNumber: number; etag: string; checksums: Partial<Record<ChecksumAlgorithm, string>> }>;
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+export interface ListPartsResult {
+  upload: UploadInfo;
+  parts: UploadPartRecord[];
+  isTruncated: boolean;
+  nextPartNumberMarker?: number;
+}
+
+export interface ListUploadsQuery {
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  uploadIdMarker?: string;
+  maxUploads: number;
+}
+
+export interface ListUploadsResult {
+  uploads: Array<{ key: string; uploadId: string; initiated: string }>;
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}

@@ -112,3 +112,18 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
+
+/** A small request body (an XML document), verified like an upload and capped at `limit` bytes. */
+export async function readSmallBody(req: IncomingMessage, caller: Caller | null, limit = 1024 * 1024): Promise<Buffer> {
+  const hasBody = header(req, 'content-length') !== undefined || header(req, 'x-amz-decoded-content-length') !== undefined;
+  if (!hasBody && header(req, 'transfer-encoding') === undefined) return Buffer.alloc(0);
+  const body = openUploadBody(req, caller, limit);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of body.stream) chunks.push(chunk as Buffer);
+  } catch (err) {
+    throw body.failure() ?? err;
+  }
+  if (body.failure()) throw body.failure();
+  return Buffer.concat(chunks);
+}

@@ -1,8 +1,7 @@
 import { S3Error, parseXml } from '@excloud/s3-protocol';
-import { readAll } from '@excloud/internal-client';
 import { bucketOf, type OperationContext, type S3Result } from '../context';
 import { assertValidBucketName } from '../validation';
-import { header } from '../upload-body';
+import { header, readSmallBody } from '../upload-body';
 
 const CANNED_ACLS = ['private', 'public-read', 'public-read-write', 'authenticated-read'];
 
@@ -13,7 +12,7 @@ export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   if (!CANNED_ACLS.includes(acl)) throw new S3Error('InvalidArgument', undefined, { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
   // The body may carry a CreateBucketConfiguration; any location constraint is accepted
   // (there is one region), but a body that is not XML is refused as AWS does.
-  const body = (await readAll(ctx.req)).toString('utf8');
+  const body = (await readSmallBody(ctx.req, ctx.caller)).toString('utf8');
   if (body.trim() !== '') {
     try {
       parseXml(body);

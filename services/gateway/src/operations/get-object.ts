@@ -3,7 +3,9 @@ import { bucketOf, keyOf, type OperationContext, type S3Result } from '../contex
 import { evaluateReadConditions } from '../conditions';
 import { objectResponseHeaders } from '../object-headers';
 import { streamObject } from '../object-stream';
-import { parseRange } from '../range';
+import { parseRange, type ByteRange } from '../range';
+import { parsePartNumber } from '../multipart-params';
+import { S3Error } from '@excloud/s3-protocol';
 import { header } from '../upload-body';
 
 /** GET and HEAD share resolution, conditions and headers; only GET streams the body. */
@@ -21,8 +23,13 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
     version.etag,
     new Date(version.lastModified),
   );
-  const range = parseRange(header(ctx.req, 'range'), version.size);
+  const range = ctx.query.has('partNumber') ? partRange(ctx, version, headers) : parseRange(header(ctx.req, 'range'), version.size);
   Object.assign(headers, responseOverrides(ctx.query));
+  // Stored checksums describe the whole object: S3 returns them on request, never for a range.
+  if (!range && header(ctx.req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+    for (const [alg, value] of Object.entries(version.checksums)) headers[`x-amz-checksum-${alg.toLowerCase()}`] = value;
+    if (Object.keys(version.checksums).length > 0) headers['x-amz-checksum-type'] = 'FULL_OBJECT';
+  }
   if (!range) {
     return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? fullBody(ctx, version) : undefined };
   }
@@ -35,6 +42,24 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
     },
     body: withBody ? streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
   };
+}
+
+/**
+ * `?partNumber=N` reads one part of a multipart object as a 206 with its Content-Range; an
+ * object uploaded in one piece has exactly one part.
+ */
+function partRange(ctx: OperationContext, version: ObjectVersion, headers: Record<string, string | undefined>): ByteRange | undefined {
+  if (header(ctx.req, 'range') !== undefined) throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+  const partNumber = parsePartNumber(ctx.query.get('partNumber'));
+  const multipart = /-\d+"$/.test(version.etag);
+  const parts = multipart ? version.manifest : [{ size: version.size }];
+  if (partNumber > parts.length) throw new S3Error('InvalidPartNumber');
+  if (multipart) headers['x-amz-mp-parts-count'] = String(parts.length);
+  let start = 0;
+  for (let i = 0; i < partNumber - 1; i++) start += parts[i]!.size;
+  const size = parts[partNumber - 1]!.size;
+  if (size === 0) return undefined;
+  return { start, end: start + size - 1 };
 }
 
 function fullBody(ctx: OperationContext, version: ObjectVersion) {

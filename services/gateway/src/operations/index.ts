@@ -1,13 +1,24 @@
 import type { OperationHandler } from '../context';
 import type { OperationName } from '../router';
+import { abortMultipartUpload } from './abort-multipart-upload';
+import { completeMultipartUpload } from './complete-multipart-upload';
+import { createMultipartUpload } from './create-multipart-upload';
+import { listMultipartUploads } from './list-multipart-uploads';
+import { listParts } from './list-parts';
+import { uploadPart } from './upload-part';
+import { uploadPartCopy } from './upload-part-copy';
+import { getBucketVersioning, putBucketVersioning } from './bucket-versioning';
+import { copyObject } from './copy-object';
 import { createBucket } from './create-bucket';
 import { deleteBucket } from './delete-bucket';
 import { deleteObject } from './delete-object';
+import { deleteObjects } from './delete-objects';
 import { getBucketLocation } from './get-bucket-location';
 import { getObject } from './get-object';
 import { headBucket } from './head-bucket';
 import { headObject } from './head-object';
 import { listBuckets } from './list-buckets';
+import { listObjects } from './list-objects';
 import { listObjectsV2 } from './list-objects-v2';
 import { putObject } from './put-object';
 
@@ -23,4 +34,16 @@ export const OPERATIONS: Partial<Record<OperationName, OperationHandler>> = {
   HeadObject: headObject,
   DeleteObject: deleteObject,
   ListObjectsV2: listObjectsV2,
+  ListObjects: listObjects,
+  CopyObject: copyObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+  ListMultipartUploads: listMultipartUploads,
+  DeleteObjects: deleteObjects,
+  GetBucketVersioning: getBucketVersioning,
+  PutBucketVersioning: putBucketVersioning,
 };

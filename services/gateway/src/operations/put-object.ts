@@ -48,8 +48,8 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
 }
 
 /** Stream the decoded body to the blob service; a broken body reports its own error, not the blob's. */
-export async function storeBlob(ctx: OperationContext, body: UploadBody): Promise<BlobPutResult> {
-  const wanted = new Set<ChecksumAlgorithm>(Object.keys(body.headerChecksums) as ChecksumAlgorithm[]);
+export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: ChecksumAlgorithm[] = []): Promise<BlobPutResult> {
+  const wanted = new Set<ChecksumAlgorithm>([...(Object.keys(body.headerChecksums) as ChecksumAlgorithm[]), ...extra]);
   const sdkAlg = header(ctx.req, 'x-amz-sdk-checksum-algorithm')?.toUpperCase();
   if (sdkAlg && ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'].includes(sdkAlg)) wanted.add(sdkAlg as ChecksumAlgorithm);
   try {

@@ -1,0 +1,24 @@
+import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
+import { bucketOf, type OperationContext, type S3Result } from '../context';
+import { readSmallBody } from '../upload-body';
+
+/** A bucket that never had versioning configured answers an empty VersioningConfiguration, as S3 does. */
+export async function getBucketVersioning(ctx: OperationContext): Promise<S3Result> {
+  const info = await ctx.services.metadata.getBucket(ctx.caller.token, bucketOf(ctx), ctx.requestId);
+  return { xml: toXml('VersioningConfiguration', { Status: info.versioning === 'Unversioned' ? undefined : info.versioning }) };
+}
+
+export async function putBucketVersioning(ctx: OperationContext): Promise<S3Result> {
+  const body = (await readSmallBody(ctx.req, ctx.caller)).toString('utf8');
+  let status: unknown;
+  try {
+    const doc = parseXml(body).VersioningConfiguration as Record<string, unknown> | undefined;
+    if (!doc || typeof doc !== 'object') throw new Error('no VersioningConfiguration');
+    status = doc.Status;
+  } catch {
+    throw new S3Error('MalformedXML');
+  }
+  if (status !== 'Enabled' && status !== 'Suspended') throw new S3Error('MalformedXML');
+  await ctx.services.metadata.putBucketVersioning(ctx.caller.token, bucketOf(ctx), status, ctx.requestId);
+  return {};
+}

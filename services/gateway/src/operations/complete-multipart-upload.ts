@@ -1,0 +1,71 @@
+import type { ChecksumAlgorithm } from '@excloud/contracts';
+import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
+import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import { uploadIdOf } from '../multipart-params';
+import { header, readSmallBody } from '../upload-body';
+
+const CHECKSUM_FIELDS: Array<[string, ChecksumAlgorithm]> = [
+  ['ChecksumCRC32', 'CRC32'],
+  ['ChecksumCRC32C', 'CRC32C'],
+  ['ChecksumCRC64NVME', 'CRC64NVME'],
+  ['ChecksumSHA1', 'SHA1'],
+  ['ChecksumSHA256', 'SHA256'],
+];
+
+/**
+ * Complete is metadata-only: metadata checks the listed parts against what was uploaded and
+ * publishes a manifest of the part blobs in one transaction (no byte is copied).
+ */
+export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
+  const bucket = bucketOf(ctx);
+  const key = keyOf(ctx);
+  const uploadId = uploadIdOf(ctx.query);
+  const body = await readSmallBody(ctx.req, ctx.caller, 4 * 1024 * 1024);
+  const parts = parseCompleteRequest(body.toString('utf8'));
+  const version = await ctx.services.metadata.completeUpload(
+    ctx.caller.token,
+    bucket,
+    key,
+    uploadId,
+    { parts, ifMatch: header(ctx.req, 'if-match'), ifNoneMatch: header(ctx.req, 'if-none-match') },
+    ctx.requestId,
+  );
+  const checksumFields: Record<string, string> = {};
+  for (const [alg, value] of Object.entries(version.checksums)) checksumFields[`Checksum${alg}`] = value;
+  const host = header(ctx.req, 'host') ?? 'localhost';
+  return {
+    headers: {
+      'x-amz-server-side-encryption': 'AES256',
+      'x-amz-version-id': version.versionId !== 'null' ? version.versionId : undefined,
+    },
+    xml: toXml('CompleteMultipartUploadResult', {
+      Location: `http://${host}/${bucket}/${encodeURI(key)}`,
+      Bucket: bucket,
+      Key: key,
+      ETag: version.etag,
+      ...checksumFields,
+      ChecksumType: Object.keys(checksumFields).length > 0 ? 'COMPOSITE' : undefined,
+    }),
+  };
+}
+
+export function parseCompleteRequest(text: string) {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseXml(text);
+  } catch {
+    throw new S3Error('MalformedXML');
+  }
+  const root = doc.CompleteMultipartUpload as Record<string, unknown> | undefined;
+  if (!root || typeof root !== 'object') throw new S3Error('MalformedXML');
+  const list = root.Part === undefined ? [] : Array.isArray(root.Part) ? root.Part : [root.Part];
+  if (list.length === 0) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+  return list.map((raw) => {
+    const p = raw as Record<string, unknown>;
+    const n = typeof p?.PartNumber === 'string' ? p.PartNumber.trim() : '';
+    if (!/^\d{1,5}$/.test(n) || typeof p.ETag !== 'string') throw new S3Error('MalformedXML');
+    const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
+    for (const [field, alg] of CHECKSUM_FIELDS) if (typeof p[field] === 'string') checksums[alg] = (p[field] as string).trim();
+    return { partNumber: Number(n), etag: p.ETag.trim(), checksums };
+  });
+}

@@ -1,0 +1,74 @@
+import type { ChecksumAlgorithm } from '@excloud/contracts';
+import { S3Error, toXml } from '@excloud/s3-protocol';
+import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
+import { storedHeadersFrom } from '../object-headers';
+import { streamObject } from '../object-stream';
+import { header } from '../upload-body';
+import { assertValidKey, userMetadataFrom } from '../validation';
+
+const MAX_COPY_BYTES = 5 * 1024 ** 3;
+
+/**
+ * CopyObject streams the source's plaintext into a new blob (re-encrypted under a fresh data
+ * key) and publishes it like a PUT: same transaction, same conditions, same cleanup on failure.
+ */
+export async function copyObject(ctx: OperationContext): Promise<S3Result> {
+  const bucket = bucketOf(ctx);
+  const key = keyOf(ctx);
+  assertValidKey(key);
+  const source = parseCopySource(header(ctx.req, 'x-amz-copy-source'));
+  const directive = (header(ctx.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') {
+    throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
+  }
+  const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
+  evaluateCopySourceConditions(ctx.req, src);
+  if (source.bucket === bucket && source.key === key && directive === 'COPY' && source.versionId === undefined) {
+    throw new S3Error(
+      'InvalidRequest',
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  }
+  if (src.size > MAX_COPY_BYTES) {
+    throw new S3Error('InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_BYTES}`);
+  }
+  await ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId);
+
+  const body = streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
+  const wanted = Object.keys(src.checksums) as ChecksumAlgorithm[];
+  const stored = await ctx.services.blob.put(ctx.caller.token, body, { checksums: wanted, contentLength: src.size, requestId: ctx.requestId });
+  try {
+    if (stored.size !== src.size) throw new S3Error('InternalError', 'copy source changed size while copying');
+    const replace = directive === 'REPLACE';
+    const version = await ctx.services.metadata.putObject(
+      ctx.caller.token,
+      bucket,
+      {
+        key,
+        size: stored.size,
+        etag: `"${stored.md5}"`,
+        headers: replace ? storedHeadersFrom(ctx.req) : src.headers,
+        userMetadata: replace ? userMetadataFrom(ctx.req.headers) : src.userMetadata,
+        checksums: stored.checksums,
+        manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
+        ifMatch: header(ctx.req, 'if-match'),
+        ifNoneMatch: header(ctx.req, 'if-none-match'),
+      },
+      ctx.requestId,
+    );
+    const checksumFields: Record<string, string> = {};
+    for (const [alg, value] of Object.entries(version.checksums)) checksumFields[`Checksum${alg}`] = value;
+    return {
+      headers: {
+        'x-amz-server-side-encryption': 'AES256',
+        'x-amz-version-id': version.versionId !== 'null' ? version.versionId : undefined,
+        'x-amz-copy-source-version-id': src.versionId !== 'null' ? src.versionId : undefined,
+      },
+      xml: toXml('CopyObjectResult', { LastModified: version.lastModified, ETag: version.etag, ...checksumFields }),
+    };
+  } catch (err) {
+    await ctx.services.blob.delete(ctx.caller.token, stored.blobId, ctx.requestId).catch(() => undefined);
+    throw err;
+  }
+}

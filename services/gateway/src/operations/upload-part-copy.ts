@@ -1,0 +1,58 @@
+import { S3Error, toXml } from '@excloud/s3-protocol';
+import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
+import { MAX_PART_BYTES, parsePartNumber, uploadIdOf } from '../multipart-params';
+import { streamObject } from '../object-stream';
+import { header } from '../upload-body';
+import { recordPart } from './upload-part';
+
+/** A part made of (a range of) an existing object: streamed through, re-encrypted as a new blob. */
+export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
+  const bucket = bucketOf(ctx);
+  const key = keyOf(ctx);
+  const partNumber = parsePartNumber(ctx.query.get('partNumber'));
+  const uploadId = uploadIdOf(ctx.query);
+  const source = parseCopySource(header(ctx.req, 'x-amz-copy-source'));
+  const upload = await ctx.services.metadata.getUpload(ctx.caller.token, bucket, key, uploadId, ctx.requestId);
+  const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
+  evaluateCopySourceConditions(ctx.req, src);
+  const range = parseCopySourceRange(header(ctx.req, 'x-amz-copy-source-range'), src.size);
+  const length = range ? range.end - range.start + 1 : src.size;
+  if (length > MAX_PART_BYTES) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
+
+  const body = streamObject({
+    blob: ctx.services.blob,
+    token: ctx.caller.token,
+    manifest: src.manifest,
+    range: range ?? { start: 0, end: src.size - 1 },
+    requestId: ctx.requestId,
+  });
+  const stored = await ctx.services.blob.put(ctx.caller.token, body, {
+    checksums: upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [],
+    contentLength: length,
+    requestId: ctx.requestId,
+  });
+  const { part } = await recordPart(ctx, { bucket, key, uploadId, partNumber, stored, checksums: () => stored.checksums });
+  const checksumFields: Record<string, string> = {};
+  for (const [alg, value] of Object.entries(part.checksums)) checksumFields[`Checksum${alg}`] = value;
+  return {
+    headers: {
+      'x-amz-server-side-encryption': 'AES256',
+      'x-amz-copy-source-version-id': src.versionId !== 'null' ? src.versionId : undefined,
+    },
+    xml: toXml('CopyPartResult', { LastModified: part.lastModified, ETag: part.etag, ...checksumFields }),
+  };
+}
+
+/** `x-amz-copy-source-range: bytes=first-last`, both required and inside the source. */
+export function parseCopySourceRange(raw: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(raw.trim());
+  if (!m) throw new S3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: raw });
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start || end >= size) {
+    throw new S3Error('InvalidRange', undefined, { RangeRequested: raw, ActualObjectSize: String(size) }, { headers: { 'content-range': `bytes */${size}` } });
+  }
+  return { start, end };
+}
