@@ -98,4 +98,17 @@ export class BlobClient {
     const qs = query.toString();
     return this.http.json<BlobListing>({ method: 'GET', path: qs ? `/v1/blobs?${qs}` : '/v1/blobs', token, requestId });
   }
+
+  /** Every blob of every org (system token: the janitor's orphan sweep). */
+  systemList(systemToken: string, opts: { after?: string; limit?: number }): Promise<BlobListing> {
+    const query = new URLSearchParams();
+    if (opts.after !== undefined) query.set('after', opts.after);
+    if (opts.limit !== undefined) query.set('limit', String(opts.limit));
+    return this.http.json<BlobListing>({ method: 'GET', path: `/v1/system/blobs?${query}`, token: systemToken });
+  }
+
+  /** Delete any blob (system token: outbox drain and orphan sweep). Idempotent. */
+  async systemDelete(systemToken: string, blobId: string): Promise<void> {
+    await this.http.json<unknown>({ method: 'DELETE', path: `/v1/system${blobPath(blobId)}`, token: systemToken });
+  }
 }

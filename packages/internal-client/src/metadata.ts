@@ -1,2 +1,74 @@
-// Client for the metadata service: written alongside services/metadata.
-export {};
+import type { BucketInfo, ListObjectsQuery, ListObjectsResult, ObjectVersion, PutObjectCommit } from '@excloud/contracts';
+import { InternalClient } from './http';
+
+/**
+ * The gateway's view of the metadata service. Every call carries the caller's internal org token:
+ * metadata scopes everything by the org the token names. Bucket names and keys are URL-encoded
+ * (keys may hold any unicode, spaces, '%', '+', '?', '#').
+ */
+export class MetadataClient {
+  private readonly http: InternalClient;
+  constructor(baseUrl: string) {
+    this.http = new InternalClient(baseUrl);
+  }
+
+  listBuckets(token: string, requestId?: string): Promise<BucketInfo[]> {
+    return this.http.json<BucketInfo[]>({ method: 'GET', path: '/v1/buckets', token, requestId });
+  }
+
+  createBucket(token: string, bucket: string, opts: { acl?: string }, requestId?: string): Promise<BucketInfo> {
+    return this.http.json<BucketInfo>({ method: 'PUT', path: bucketPath(bucket), token, requestId, json: { acl: opts.acl } });
+  }
+
+  getBucket(token: string, bucket: string, requestId?: string): Promise<BucketInfo> {
+    return this.http.json<BucketInfo>({ method: 'GET', path: bucketPath(bucket), token, requestId });
+  }
+
+  async deleteBucket(token: string, bucket: string, requestId?: string): Promise<void> {
+    await this.http.json<void>({ method: 'DELETE', path: bucketPath(bucket), token, requestId });
+  }
+
+  async putBucketVersioning(token: string, bucket: string, status: 'Enabled' | 'Suspended', requestId?: string): Promise<void> {
+    await this.http.json<void>({ method: 'PUT', path: `${bucketPath(bucket)}/versioning`, token, requestId, json: { status } });
+  }
+
+  putObject(token: string, bucket: string, commit: PutObjectCommit, requestId?: string): Promise<ObjectVersion> {
+    return this.http.json<ObjectVersion>({ method: 'POST', path: `${bucketPath(bucket)}/objects`, token, requestId, json: commit });
+  }
+
+  getObject(token: string, bucket: string, key: string, versionId: string | undefined, requestId?: string): Promise<ObjectVersion> {
+    return this.http.json<ObjectVersion>({ method: 'GET', path: `${bucketPath(bucket)}/object${query({ key, versionId })}`, token, requestId });
+  }
+
+  deleteObject(
+    token: string,
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    requestId?: string,
+  ): Promise<{ versionId?: string; deleteMarker: boolean }> {
+    return this.http.json<{ versionId?: string; deleteMarker: boolean }>({
+      method: 'DELETE',
+      path: `${bucketPath(bucket)}/object${query({ key, versionId })}`,
+      token,
+      requestId,
+    });
+  }
+
+  listObjects(token: string, bucket: string, q: ListObjectsQuery, requestId?: string): Promise<ListObjectsResult> {
+    const qs = query({ prefix: q.prefix, delimiter: q.delimiter, maxKeys: String(q.maxKeys), startAfter: q.startAfter });
+    return this.http.json<ListObjectsResult>({ method: 'GET', path: `${bucketPath(bucket)}/list${qs}`, token, requestId });
+  }
+}
+
+function bucketPath(bucket: string): string {
+  return `/v1/buckets/${encodeURIComponent(bucket)}`;
+}
+
+/** encodeURIComponent leaves no '+', '&', '#' or '%' raw, so every value round-trips exactly. */
+function query(params: Record<string, string | undefined>): string {
+  const parts = Object.entries(params)
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}

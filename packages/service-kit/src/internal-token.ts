@@ -11,7 +11,12 @@ export const INTERNAL_TOKEN_HEADER = 'authorization';
  */
 export interface TokenVerifier {
   verify(token: string): Promise<OrgId>;
+  /** Resolves only for the janitor's system token (subject SYSTEM_SUBJECT, scope 'system'). */
+  verifySystem(token: string): Promise<void>;
 }
+
+/** Not a valid org id by construction ('$'), so a system token can never pass as an org's. */
+export const SYSTEM_SUBJECT = '$system';
 
 export function createTokenVerifier(opts: { jwksUrl: string } | { keys: JWTVerifyGetKey }): TokenVerifier {
   const keys = 'keys' in opts ? opts.keys : createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 5_000, cacheMaxAge: 600_000 });
@@ -21,11 +26,16 @@ export function createTokenVerifier(opts: { jwksUrl: string } | { keys: JWTVerif
       const hit = cache.get(token);
       if (hit && hit.exp > Date.now()) return hit.orgId;
       const { payload } = await jwtVerify(token, keys, { audience: INTERNAL_TOKEN_AUDIENCE, issuer: INTERNAL_TOKEN_ISSUER });
+      if (payload.scope === 'system') throw new Error('a system token is not an org token');
       const orgId = asOrgId(String(payload.sub));
       // Tokens are reused by the gateway for their whole lifetime: verify each once.
       if (cache.size > 10_000) cache.clear();
       cache.set(token, { orgId, exp: (payload.exp ?? 0) * 1000 });
       return orgId;
+    },
+    async verifySystem(token) {
+      const { payload } = await jwtVerify(token, keys, { audience: INTERNAL_TOKEN_AUDIENCE, issuer: INTERNAL_TOKEN_ISSUER, subject: SYSTEM_SUBJECT });
+      if (payload.scope !== 'system') throw new Error('not a system token');
     },
   };
 }
@@ -40,6 +50,21 @@ export function requireOrgToken(verifier: TokenVerifier) {
       res.locals.orgId = await verifier.verify(token);
     } catch {
       return next(new S3Error('AccessDenied', 'invalid internal token'));
+    }
+    next();
+  };
+}
+
+/** Express middleware for cross-org maintenance routes (the janitor): a system token or 403. */
+export function requireSystemToken(verifier: TokenVerifier) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.headers[INTERNAL_TOKEN_HEADER];
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    if (!token) return next(new S3Error('AccessDenied', 'missing system token'));
+    try {
+      await verifier.verifySystem(token);
+    } catch {
+      return next(new S3Error('AccessDenied', 'invalid system token'));
     }
     next();
   };

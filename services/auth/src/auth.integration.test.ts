@@ -132,3 +132,19 @@ describe('config', () => {
     expect(() => parseAuthConfig(envReader({ DATABASE_URL: 'postgres://x/y', AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: 'nope' }))).toThrow(/AUTH_TOKEN_PRIVATE_JWK/);
   });
 });
+
+describe('system tokens', () => {
+  it('are issued only against the admin token and never pass as an org token', async () => {
+    const denied = await fetch(`${base}/v1/admin/system-token`, { method: 'POST' });
+    expect(denied.status).toBe(403);
+    const res = await fetch(`${base}/v1/admin/system-token`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    const verifier = createTokenVerifier({ jwksUrl: `${base}/.well-known/jwks.json` });
+    await expect(verifier.verifySystem(token)).resolves.toBeUndefined();
+    await expect(verifier.verify(token)).rejects.toThrow();
+    const a = await newKey('org-a');
+    const org = await client.verify({ accessKeyId: a.accessKeyId, date: '20250101', region: 'auto', service: 's3', stringToSign: STS, signature: sign(a.secretAccessKey) });
+    await expect(verifier.verifySystem(org.token)).rejects.toThrow();
+  });
+});

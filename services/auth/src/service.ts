@@ -68,7 +68,7 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     if (!org) throw new S3Error('AccessDenied');
     res.json({ id: org.id, name: org.name, canonicalId: org.canonicalId });
   });
-  app.use('/v1/admin', adminRoutes(pool, config));
+  app.use('/v1/admin', adminRoutes(pool, config, issuer));
   finishServiceApp(app, logger);
 
   const server = await startServer({

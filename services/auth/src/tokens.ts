@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
 import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, type OrgId } from '@excloud/contracts';
+import { SYSTEM_SUBJECT } from '@excloud/service-kit';
 
 /**
  * Internal tokens: short-lived ES256 JWTs whose subject is the org. Metadata and blob verify them
@@ -8,6 +9,8 @@ import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, type OrgId } from '@exc
  */
 export interface TokenIssuer {
   issue(orgId: OrgId): Promise<{ token: string; expiresAt: number }>;
+  /** For the janitor's cross-org maintenance calls; only handed out against the admin token. */
+  issueSystem(): Promise<{ token: string; expiresAt: number }>;
   jwks: { keys: JWK[] };
 }
 
@@ -17,20 +20,23 @@ export async function createTokenIssuer(privateJwk: JWK & { kid: string }, ttlSe
   const { d: _private, ...publicJwk } = privateJwk;
   return {
     jwks: { keys: [{ ...publicJwk, alg: 'ES256', use: 'sig', kid }] },
-    async issue(orgId) {
-      const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'ES256', kid })
-        .setSubject(orgId)
-        .setAudience(INTERNAL_TOKEN_AUDIENCE)
-        .setIssuer(INTERNAL_TOKEN_ISSUER)
-        .setIssuedAt(now)
-        .setExpirationTime(now + ttlSeconds)
-        .setJti(randomUUID())
-        .sign(privateKey);
-      return { token, expiresAt: (now + ttlSeconds) * 1000 };
-    },
+    issue: (orgId) => sign(orgId, {}),
+    issueSystem: () => sign(SYSTEM_SUBJECT, { scope: 'system' }),
   };
+
+  async function sign(subject: string, claims: Record<string, string>) {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setSubject(subject)
+      .setAudience(INTERNAL_TOKEN_AUDIENCE)
+      .setIssuer(INTERNAL_TOKEN_ISSUER)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttlSeconds)
+      .setJti(randomUUID())
+      .sign(privateKey);
+    return { token, expiresAt: (now + ttlSeconds) * 1000 };
+  }
 }
 
 /** A fresh signing key for AUTH_TOKEN_PRIVATE_JWK, as a JSON string. */

@@ -4,6 +4,7 @@ import {
   createTokenVerifier,
   finishServiceApp,
   requireOrgToken,
+  requireSystemToken,
   startServer,
   type Logger,
   type TokenVerifier,
@@ -16,6 +17,7 @@ import type { BlobRouteDeps } from './routes/deps';
 import { getBlobRoute } from './routes/get-blob';
 import { listBlobsRoute } from './routes/list-blobs';
 import { putBlobRoute } from './routes/put-blob';
+import { systemDeleteBlobRoute, systemListBlobsRoute } from './routes/system';
 
 export interface BlobServiceOptions {
   logger: Logger;
@@ -42,6 +44,9 @@ export async function startBlobService(config: BlobConfig, opts: BlobServiceOpti
   app.get('/v1/blobs', auth, listBlobsRoute(deps));
   app.get('/v1/blobs/*id', auth, getBlobRoute(deps));
   app.delete('/v1/blobs/*id', auth, deleteBlobRoute(deps));
+  const system = requireSystemToken(verifier);
+  app.get('/v1/system/blobs', system, systemListBlobsRoute(deps));
+  app.delete('/v1/system/blobs/*id', system, systemDeleteBlobRoute(deps));
   finishServiceApp(app, logger);
 
   const server = await startServer({ handler: app, host: config.host, port: config.port, logger, graceMs: config.shutdownGraceMs });

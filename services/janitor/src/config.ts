@@ -7,6 +7,14 @@ export interface JanitorConfig extends BaseConfig {
   metadataUrl: string;
   blobUrl: string;
   authUrl: string;
+  /** Exchanged at auth for a short-lived system token: the janitor works across orgs. */
+  adminToken: string;
+  uploadMaxAgeSeconds: number;
+  outboxGraceSeconds: number;
+  orphanGraceSeconds: number;
+  outboxIntervalMs: number;
+  expiryIntervalMs: number;
+  sweepIntervalMs: number;
 }
 
 export function parseJanitorConfig(env: EnvReader): JanitorConfig {
@@ -16,5 +24,15 @@ export function parseJanitorConfig(env: EnvReader): JanitorConfig {
     metadataUrl: env.url('METADATA_URL', `http://127.0.0.1:${DEFAULT_PORTS.metadata}`),
     blobUrl: env.url('BLOB_URL', `http://127.0.0.1:${DEFAULT_PORTS.blob}`),
     authUrl: env.url('AUTH_URL', `http://127.0.0.1:${DEFAULT_PORTS.auth}`),
+    adminToken: env.str('AUTH_ADMIN_TOKEN'),
+    // AWS's lifecycle rules are usually set to days; a week keeps slow resumable uploads alive.
+    uploadMaxAgeSeconds: env.int('JANITOR_UPLOAD_MAX_AGE_SECONDS', 7 * 86_400, { min: 60 }),
+    // Long enough for any in-flight GET of a superseded version to finish streaming.
+    outboxGraceSeconds: env.int('JANITOR_OUTBOX_GRACE_SECONDS', 600, { min: 0 }),
+    // A blob younger than this may belong to a PUT that has not committed yet.
+    orphanGraceSeconds: env.int('JANITOR_ORPHAN_GRACE_SECONDS', 3600, { min: 60 }),
+    outboxIntervalMs: env.int('JANITOR_OUTBOX_INTERVAL_MS', 30_000, { min: 100 }),
+    expiryIntervalMs: env.int('JANITOR_EXPIRY_INTERVAL_MS', 3_600_000, { min: 100 }),
+    sweepIntervalMs: env.int('JANITOR_SWEEP_INTERVAL_MS', 6 * 3_600_000, { min: 100 }),
   };
 }

@@ -1,23 +1,75 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
+import { BlobClient, MetadataSystemClient } from '@excloud/internal-client';
+import { S3Error } from '@excloud/s3-protocol';
 import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
 import type { JanitorConfig } from './config';
+import { drainOutbox, expireUploads, sweepOrphans, type JobDeps } from './jobs';
+import { createJanitorMetrics } from './metrics';
+import { scheduleInProcess, scheduleWithBullmq, type JobName, type ScheduledJob, type Scheduler } from './schedule';
+import { systemTokenSource } from './system-token';
 
 /**
- * The janitor process: health, readiness (its Redis when configured) and metrics. The cleanup
- * jobs themselves (upload expiry, outbox drain, orphan sweep) are added with multipart support.
+ * The janitor: upload expiry, outbox drain and orphan sweep on BullMQ (or in-process timers
+ * without Redis), plus health, readiness, metrics and an operator endpoint to run a job now.
  */
 export async function startJanitorService(config: JanitorConfig, opts: { logger: Logger }): Promise<{ port: number; close(): Promise<void> }> {
   const logger = opts.logger;
-  const metrics = createServiceMetrics('janitor');
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null }) : undefined;
-  if (redis) await redis.connect().catch((err: Error) => logger.warn('redis unavailable at start', { err }));
+  const base = createServiceMetrics('janitor');
+  const metrics = createJanitorMetrics(base);
+  const deps: JobDeps = {
+    metadata: new MetadataSystemClient(config.metadataUrl),
+    blob: new BlobClient(config.blobUrl),
+    token: systemTokenSource(config.authUrl, config.adminToken),
+    metrics,
+    log: logger,
+    outboxGraceSeconds: config.outboxGraceSeconds,
+    uploadMaxAgeSeconds: config.uploadMaxAgeSeconds,
+    orphanGraceSeconds: config.orphanGraceSeconds,
+  };
+  const runners: Record<JobName, () => Promise<unknown>> = {
+    outbox: () => drainOutbox(deps),
+    uploadExpiry: () => expireUploads(deps),
+    orphanSweep: () => sweepOrphans(deps),
+  };
+  const jobs: ScheduledJob[] = [
+    { name: 'outbox', everyMs: config.outboxIntervalMs, run: runners.outbox },
+    { name: 'uploadExpiry', everyMs: config.expiryIntervalMs, run: runners.uploadExpiry },
+    { name: 'orphanSweep', everyMs: config.sweepIntervalMs, run: runners.orphanSweep },
+  ];
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : undefined;
+  redis?.on('error', () => undefined);
+  const scheduler: Scheduler = config.redisUrl ? await scheduleWithBullmq(jobs, config.redisUrl, metrics, logger) : scheduleInProcess(jobs, metrics, logger);
+
+  // Gauges are read at scrape time, so they are fresh whatever the job intervals.
+  const refreshGauges = async () => {
+    const s = await deps.metadata.stats(await deps.token());
+    metrics.outboxPending.set(s.outboxPending);
+    metrics.activeUploads.set(s.activeUploads);
+  };
+
   const app = createServiceApp({
     name: 'janitor',
     logger,
-    metrics,
+    metrics: base,
     ready: async () => {
-      if (redis) await redis.ping();
+      if (redis) {
+        if (redis.status === 'wait') await redis.connect();
+        await redis.ping();
+      }
     },
+  });
+  app.use('/metrics', (_req, _res, next) => {
+    refreshGauges().then(() => next(), () => next());
+  });
+  const expected = createHash('sha256').update(config.adminToken).digest();
+  app.post('/v1/jobs/:name/run', async (req, res) => {
+    res.locals.operation = 'run_job';
+    const given = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!timingSafeEqual(expected, createHash('sha256').update(given).digest())) throw new S3Error('AccessDenied');
+    const runner = runners[String(req.params.name) as JobName];
+    if (!runner) throw new S3Error('InvalidArgument', 'unknown job: outbox, uploadExpiry or orphanSweep');
+    res.json(await runner());
   });
   finishServiceApp(app, logger);
   const server = await startServer({
@@ -27,9 +79,10 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
     logger,
     graceMs: config.shutdownGraceMs,
     onClose: async () => {
+      await scheduler.close();
       redis?.disconnect();
     },
   });
-  logger.info('janitor listening', { port: server.port, mode: redis ? 'bullmq' : 'in-process' });
+  logger.info('janitor listening', { port: server.port, mode: scheduler.mode });
   return server;
 }

@@ -1,0 +1,95 @@
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { QUEUES } from '@excloud/contracts';
+import type { Logger } from '@excloud/service-kit';
+import type { JanitorMetrics } from './metrics';
+
+export type JobName = 'outbox' | 'uploadExpiry' | 'orphanSweep';
+
+export interface ScheduledJob {
+  name: JobName;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
+export interface Scheduler {
+  mode: 'bullmq' | 'in-process';
+  close(): Promise<void>;
+}
+
+/**
+ * BullMQ job schedulers: one repeatable job per queue, processed by one worker each, retried
+ * with exponential backoff. Every job is idempotent, and its state lives in Postgres (outbox,
+ * uploads), so Redis being down delays cleanup but loses nothing.
+ */
+export async function scheduleWithBullmq(jobs: ScheduledJob[], redisUrl: string, metrics: JanitorMetrics, log: Logger): Promise<Scheduler> {
+  const connection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true } as ConnectionOptions;
+  const queues: Queue[] = [];
+  const workers: Worker[] = [];
+  for (const job of jobs) {
+    const queueName = QUEUES[job.name];
+    const queue = new Queue(queueName, { connection });
+    queue.on('error', (err) => log.warn('queue error', { queue: queueName, err }));
+    await queue.upsertJobScheduler(
+      job.name,
+      { every: job.everyMs },
+      {
+        name: job.name,
+        data: { $version: 1 },
+        opts: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 100, removeOnFail: 500 },
+      },
+    );
+    const worker = new Worker(
+      queueName,
+      async (bullJob) => {
+        if ((bullJob.data as { $version?: number }).$version !== 1) throw new Error(`unsupported payload version on ${queueName}`);
+        return job.run();
+      },
+      { connection, concurrency: 1 },
+    );
+    worker.on('completed', () => metrics.jobs.inc({ queue: job.name, result: 'completed' }));
+    worker.on('failed', (_j, err) => {
+      metrics.jobs.inc({ queue: job.name, result: 'failed' });
+      log.warn('janitor job failed', { queue: queueName, err });
+    });
+    worker.on('error', (err) => log.warn('worker error', { queue: queueName, err }));
+    queues.push(queue);
+    workers.push(worker);
+  }
+  return {
+    mode: 'bullmq',
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
+}
+
+/** Local mode without Redis: the same jobs on timers, never overlapping themselves. */
+export function scheduleInProcess(jobs: ScheduledJob[], metrics: JanitorMetrics, log: Logger): Scheduler {
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<JobName>();
+  for (const job of jobs) {
+    const tick = async () => {
+      if (running.has(job.name)) return;
+      running.add(job.name);
+      try {
+        await job.run();
+        metrics.jobs.inc({ queue: job.name, result: 'completed' });
+      } catch (err) {
+        metrics.jobs.inc({ queue: job.name, result: 'failed' });
+        log.warn('janitor job failed', { queue: job.name, err: err as Error });
+      } finally {
+        running.delete(job.name);
+      }
+    };
+    const timer = setInterval(() => void tick(), job.everyMs);
+    timer.unref();
+    timers.push(timer);
+  }
+  return {
+    mode: 'in-process',
+    async close() {
+      for (const t of timers) clearInterval(t);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** Anything that runs a query: the pool, or a client inside a transaction. */
+export type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+/** Runs `fn` in one transaction on one connection; any throw rolls it back. */
+export async function withTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Serialises writers of one key for the rest of the transaction. An advisory lock works when no row
+ * for the key exists yet (a first PUT), which a row lock cannot. Hash collisions only serialise two
+ * unrelated keys, never break correctness.
+ */
+export async function lockKey(tx: PoolClient, orgId: string, bucket: string, key: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${orgId}\u0001${bucket}\u0001${key}`]);
+}

@@ -1,0 +1,49 @@
+import { Router, type Request } from 'express';
+import type { Pool } from 'pg';
+import { S3Error } from '@excloud/s3-protocol';
+import { orgOf } from '@excloud/service-kit';
+import { parseKey, parsePutObjectCommit } from '../commit-validation';
+import { listObjects, parseListQuery, type ListingCost } from '../listing';
+import { deleteObject, getObject, putObject } from '../object-store';
+import { bucketParam } from './buckets';
+
+/** Object versions and listing. Mounted behind requireOrgToken: the org is always the token's. */
+export function objectRoutes(pool: Pool, onListed: (cost: ListingCost) => void): Router {
+  const router = Router();
+
+  router.post('/v1/buckets/:bucket/objects', async (req, res) => {
+    res.locals.operation = 'put_object';
+    res.json(await putObject(pool, orgOf(res), bucketParam(req.params.bucket), parsePutObjectCommit(req.body)));
+  });
+
+  router.get('/v1/buckets/:bucket/object', async (req, res) => {
+    res.locals.operation = 'get_object';
+    const { key, versionId } = keyQuery(req);
+    res.json(await getObject(pool, orgOf(res), bucketParam(req.params.bucket), key, versionId));
+  });
+
+  router.delete('/v1/buckets/:bucket/object', async (req, res) => {
+    res.locals.operation = 'delete_object';
+    const { key, versionId } = keyQuery(req);
+    res.json(await deleteObject(pool, orgOf(res), bucketParam(req.params.bucket), key, versionId));
+  });
+
+  router.get('/v1/buckets/:bucket/list', async (req, res) => {
+    res.locals.operation = 'list_objects';
+    const cost: ListingCost = { queries: 0, rows: 0 };
+    try {
+      res.json(await listObjects(pool, orgOf(res), bucketParam(req.params.bucket), parseListQuery(req.query as Record<string, unknown>), cost));
+    } finally {
+      onListed(cost);
+    }
+  });
+
+  return router;
+}
+
+function keyQuery(req: Request): { key: string; versionId?: string } {
+  const q = req.query as Record<string, unknown>;
+  const versionId = q.versionId;
+  if (versionId !== undefined && typeof versionId !== 'string') throw new S3Error('InvalidArgument', 'versionId must be given once');
+  return { key: parseKey(q.key), versionId: versionId === undefined ? undefined : versionId };
+}
