@@ -42,6 +42,10 @@ export class BlobClient {
     if (opts.maxSize !== undefined) headers['x-blob-max-size'] = String(opts.maxSize);
     if (opts.contentLength !== undefined) headers['x-blob-content-length'] = String(opts.contentLength);
 
+    // A body that already failed (e.g. while the caller awaited something else) will never emit
+    // again: piping it would leave the request open forever.
+    if (body.errored) throw body.errored;
+    if (body.destroyed && !body.readableEnded) throw new S3Error('IncompleteBody', 'blob body closed before it ended');
     // A body destroyed without an error would otherwise leave the request open forever.
     const abort = new AbortController();
     let bodyFailure: unknown;

@@ -1,4 +1,17 @@
-import type { BucketInfo, ListObjectsQuery, ListObjectsResult, ObjectVersion, PutObjectCommit } from '@excloud/contracts';
+import type {
+  BucketInfo,
+  CompleteUploadRequest,
+  CreateUploadRequest,
+  ListObjectsQuery,
+  ListObjectsResult,
+  ListPartsResult,
+  ListUploadsQuery,
+  ListUploadsResult,
+  ObjectVersion,
+  PutObjectCommit,
+  UploadInfo,
+  UploadPartRecord,
+} from '@excloud/contracts';
 import { InternalClient } from './http';
 
 /**
@@ -59,6 +72,46 @@ export class MetadataClient {
     const qs = query({ prefix: q.prefix, delimiter: q.delimiter, maxKeys: String(q.maxKeys), startAfter: q.startAfter });
     return this.http.json<ListObjectsResult>({ method: 'GET', path: `${bucketPath(bucket)}/list${qs}`, token, requestId });
   }
+
+  createUpload(token: string, bucket: string, req: CreateUploadRequest, requestId?: string): Promise<UploadInfo> {
+    return this.http.json<UploadInfo>({ method: 'POST', path: `${bucketPath(bucket)}/uploads`, token, requestId, json: req });
+  }
+
+  getUpload(token: string, bucket: string, key: string, uploadId: string, requestId?: string): Promise<UploadInfo> {
+    return this.http.json<UploadInfo>({ method: 'GET', path: `${uploadPath(bucket, uploadId)}${query({ key })}`, token, requestId });
+  }
+
+  putPart(token: string, bucket: string, key: string, uploadId: string, part: Omit<UploadPartRecord, 'lastModified'>, requestId?: string): Promise<UploadPartRecord> {
+    return this.http.json<UploadPartRecord>({
+      method: 'PUT',
+      path: `${uploadPath(bucket, uploadId)}/parts/${part.partNumber}${query({ key })}`,
+      token,
+      requestId,
+      json: part,
+    });
+  }
+
+  listParts(token: string, bucket: string, key: string, uploadId: string, opts: { partNumberMarker: number; maxParts: number }, requestId?: string): Promise<ListPartsResult> {
+    const q = query({ key, partNumberMarker: String(opts.partNumberMarker), maxParts: String(opts.maxParts) });
+    return this.http.json<ListPartsResult>({ method: 'GET', path: `${uploadPath(bucket, uploadId)}/parts${q}`, token, requestId });
+  }
+
+  completeUpload(token: string, bucket: string, key: string, uploadId: string, req: CompleteUploadRequest, requestId?: string): Promise<ObjectVersion> {
+    return this.http.json<ObjectVersion>({ method: 'POST', path: `${uploadPath(bucket, uploadId)}/complete${query({ key })}`, token, requestId, json: req });
+  }
+
+  async abortUpload(token: string, bucket: string, key: string, uploadId: string, requestId?: string): Promise<void> {
+    await this.http.json<void>({ method: 'DELETE', path: `${uploadPath(bucket, uploadId)}${query({ key })}`, token, requestId });
+  }
+
+  listUploads(token: string, bucket: string, q: ListUploadsQuery, requestId?: string): Promise<ListUploadsResult> {
+    const qs = query({ prefix: q.prefix, delimiter: q.delimiter, keyMarker: q.keyMarker, uploadIdMarker: q.uploadIdMarker, maxUploads: String(q.maxUploads) });
+    return this.http.json<ListUploadsResult>({ method: 'GET', path: `${bucketPath(bucket)}/uploads${qs}`, token, requestId });
+  }
+}
+
+function uploadPath(bucket: string, uploadId: string): string {
+  return `${bucketPath(bucket)}/uploads/${encodeURIComponent(uploadId)}`;
 }
 
 function bucketPath(bucket: string): string {

@@ -37,6 +37,13 @@ export async function deleteBucket(pool: Pool, orgId: string, name: string): Pro
     // Any row counts, delete markers and noncurrent versions included, as in S3.
     const used = await tx.query('SELECT 1 FROM object_versions WHERE org_id = $1 AND bucket = $2 LIMIT 1', [orgId, name]);
     if (used.rows.length > 0) throw new S3Error('BucketNotEmpty', undefined, { BucketName: name });
+    // Uploads still in progress die with the bucket; their part blobs go to the outbox.
+    await tx.query(
+      `INSERT INTO blob_outbox (org_id, blob_id, reason, size)
+       SELECT org_id, blob_id, 'abort', size FROM upload_parts WHERE org_id = $1 AND bucket = $2`,
+      [orgId, name],
+    );
+    await tx.query('DELETE FROM multipart_uploads WHERE org_id = $1 AND bucket = $2', [orgId, name]);
     await tx.query('DELETE FROM buckets WHERE org_id = $1 AND name = $2', [orgId, name]);
   });
 }

@@ -25,32 +25,45 @@ export async function putObject(pool: Pool, orgId: string, bucket: string, commi
     await lockKey(tx, orgId, bucket, commit.key);
     const latest = await latestVersion(tx, orgId, bucket, commit.key);
     assertWriteConditions(commit, latest && !latest.is_delete_marker ? latest : undefined);
-
-    const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION_ID;
-    // Without versioning the write replaces the 'null' version, which need not be the latest one
-    // (versioning may have been enabled and suspended since it was written).
-    if (versionId === NULL_VERSION_ID) await removeVersion(tx, orgId, bucket, commit.key, NULL_VERSION_ID, 'overwrite');
-    await demoteLatest(tx, orgId, bucket, commit.key);
-    const r = await tx.query<VersionRow>(
-      `INSERT INTO object_versions
-         (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest)
-       VALUES ($1, $2, $3, $4, true, false, $5, $6, now(), $7, $8, $9, $10)
-       RETURNING ${VERSION_COLUMNS}`,
-      [
-        orgId,
-        bucket,
-        commit.key,
-        versionId,
-        commit.size,
-        quoteEtag(commit.etag),
-        JSON.stringify(commit.headers ?? {}),
-        JSON.stringify(commit.userMetadata ?? {}),
-        JSON.stringify(commit.checksums ?? {}),
-        JSON.stringify(commit.manifest),
-      ],
-    );
-    return toObjectVersion(r.rows[0]);
+    return publishVersion(tx, orgId, bucket, versioning, commit);
   });
+}
+
+/**
+ * Publishes a new latest version inside the caller's transaction (bucket and key already locked,
+ * conditions already checked). Used by PutObject, CopyObject and CompleteMultipartUpload.
+ */
+export async function publishVersion(
+  tx: PoolClient,
+  orgId: string,
+  bucket: string,
+  versioning: BucketInfo['versioning'],
+  commit: Omit<PutObjectCommit, 'ifMatch' | 'ifNoneMatch'>,
+): Promise<ObjectVersion> {
+  const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION_ID;
+  // Without versioning the write replaces the 'null' version, which need not be the latest one
+  // (versioning may have been enabled and suspended since it was written).
+  if (versionId === NULL_VERSION_ID) await removeVersion(tx, orgId, bucket, commit.key, NULL_VERSION_ID, 'overwrite');
+  await demoteLatest(tx, orgId, bucket, commit.key);
+  const r = await tx.query<VersionRow>(
+    `INSERT INTO object_versions
+       (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest)
+     VALUES ($1, $2, $3, $4, true, false, $5, $6, now(), $7, $8, $9, $10)
+     RETURNING ${VERSION_COLUMNS}`,
+    [
+      orgId,
+      bucket,
+      commit.key,
+      versionId,
+      commit.size,
+      quoteEtag(commit.etag),
+      JSON.stringify(commit.headers ?? {}),
+      JSON.stringify(commit.userMetadata ?? {}),
+      JSON.stringify(commit.checksums ?? {}),
+      JSON.stringify(commit.manifest),
+    ],
+  );
+  return toObjectVersion(r.rows[0]);
 }
 
 /** The latest version, or the one named; a delete marker is never returned as an object. */
@@ -111,7 +124,7 @@ export async function deleteObject(pool: Pool, orgId: string, bucket: string, ke
  * KEY SHARE: concurrent writes to one bucket do not block each other, but a bucket delete
  * (FOR UPDATE) waits for them and they wait for it, then see the bucket gone.
  */
-async function lockBucketForWrite(tx: PoolClient, orgId: string, bucket: string): Promise<BucketInfo['versioning']> {
+export async function lockBucketForWrite(tx: PoolClient, orgId: string, bucket: string): Promise<BucketInfo['versioning']> {
   const r = await tx.query<{ versioning: BucketInfo['versioning'] }>(
     'SELECT versioning FROM buckets WHERE org_id = $1 AND name = $2 FOR KEY SHARE',
     [orgId, bucket],
@@ -120,7 +133,7 @@ async function lockBucketForWrite(tx: PoolClient, orgId: string, bucket: string)
   return r.rows[0].versioning;
 }
 
-async function latestVersion(tx: PoolClient, orgId: string, bucket: string, key: string) {
+export async function latestVersion(tx: PoolClient, orgId: string, bucket: string, key: string) {
   const r = await tx.query<{ etag: string | null; is_delete_marker: boolean }>(
     'SELECT etag, is_delete_marker FROM object_versions WHERE org_id = $1 AND bucket = $2 AND key = $3 AND is_latest',
     [orgId, bucket, key],

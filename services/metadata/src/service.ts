@@ -9,6 +9,7 @@ import {
   finishServiceApp,
   pingDatabase,
   requireOrgToken,
+  requireSystemToken,
   startServer,
   type Logger,
   type TokenVerifier,
@@ -17,6 +18,8 @@ import type { MetadataConfig } from './config';
 import { METADATA_MIGRATIONS_DIR } from './migrations';
 import { bucketRoutes } from './routes/buckets';
 import { objectRoutes } from './routes/objects';
+import { systemRoutes } from './routes/system';
+import { uploadRoutes } from './routes/uploads';
 
 export interface MetadataService {
   port: number;
@@ -56,8 +59,11 @@ export async function startMetadataService(
   const app = createServiceApp({ name: 'metadata', logger, metrics, ready: () => pingDatabase(pool) });
   // Manifests of large multipart objects run to thousands of parts.
   app.use(express.json({ limit: '16mb' }));
+  // Cross-org maintenance first: these routes take the janitor's system token, not an org's.
+  app.use('/v1/system', requireSystemToken(verifier), systemRoutes(pool));
   app.use('/v1', requireOrgToken(verifier));
   app.use(bucketRoutes(pool));
+  app.use(uploadRoutes(pool));
   app.use(
     objectRoutes(pool, (cost) => {
       listQueries.inc(cost.queries);

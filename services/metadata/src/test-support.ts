@@ -4,7 +4,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, type PutObjectCommit } from '@excloud/contracts';
 import { MetadataClient } from '@excloud/internal-client';
 import { S3Error } from '@excloud/s3-protocol';
-import { createLogger, createTokenVerifier, envReader } from '@excloud/service-kit';
+import { SYSTEM_SUBJECT, createLogger, createTokenVerifier, envReader } from '@excloud/service-kit';
 import { createTestDatabase, type TestDatabase } from '@excloud/test-kit';
 import { parseMetadataConfig, type MetadataConfig } from './config';
 import { migrateMetadata } from './migrations';
@@ -19,6 +19,8 @@ export interface TestMetadata {
   client: MetadataClient;
   baseUrl: string;
   tokenFor(orgId: string): Promise<string>;
+  /** The janitor's cross-org token. */
+  systemToken(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export const testLogger = createLogger({ service: 'metadata-test' }, { level: 'e
 export async function startTestMetadata(): Promise<TestMetadata> {
   const db = await createTestDatabase();
   const pool = new Pool({ connectionString: db.url });
+  // The database is dropped WITH (FORCE) at the end; a connection it kills must not crash the run.
+  pool.on('error', () => undefined);
   await migrateMetadata(pool);
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const config = parseMetadataConfig(envReader({ DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: '0', METADATA_DB_POOL_SIZE: '30' }));
@@ -43,6 +47,14 @@ export async function startTestMetadata(): Promise<TestMetadata> {
       new SignJWT({})
         .setProtectedHeader({ alg: 'ES256' })
         .setSubject(orgId)
+        .setAudience(INTERNAL_TOKEN_AUDIENCE)
+        .setIssuer(INTERNAL_TOKEN_ISSUER)
+        .setExpirationTime('5m')
+        .sign(privateKey),
+    systemToken: () =>
+      new SignJWT({ scope: 'system' })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject(SYSTEM_SUBJECT)
         .setAudience(INTERNAL_TOKEN_AUDIENCE)
         .setIssuer(INTERNAL_TOKEN_ISSUER)
         .setExpirationTime('5m')

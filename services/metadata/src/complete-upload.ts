@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { ChecksumAlgorithm, CompleteUploadRequest, ManifestPart, ObjectVersion } from '@excloud/contracts';
+import { S3Error } from '@excloud/s3-protocol';
+import { createChecksum } from '@excloud/sigv4';
+import { lockKey, withTransaction } from './db';
+import { latestVersion, lockBucketForWrite, publishVersion } from './object-store';
+import { unquoteEtag } from './rows';
+import { dropUpload, findUpload, uploadParts, type PartRow } from './upload-store';
+import { assertWriteConditions } from './write-conditions';
+
+/** Every part but the last must be at least this big, as in S3. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Complete is metadata-only and one transaction: the upload row is locked (a second Complete
+ * waits, then finds NoSuchUpload: exactly one version results), the listed parts are checked
+ * against the uploaded ones, conditions are evaluated under the key lock, and the manifest of
+ * part blobs is published. Uploaded parts left out of the list go to the outbox.
+ */
+export async function completeUpload(pool: Pool, orgId: string, bucket: string, key: string, uploadId: string, req: CompleteUploadRequest): Promise<ObjectVersion> {
+  return withTransaction(pool, async (tx) => {
+    const versioning = await lockBucketForWrite(tx, orgId, bucket);
+    const upload = await findUpload(tx, orgId, bucket, key, uploadId, 'FOR UPDATE');
+    const uploaded = new Map((await uploadParts(tx, orgId, bucket, uploadId)).map((p) => [p.part_number, p]));
+    const chosen = selectParts(req, uploaded);
+    const algorithm = upload.checksumType === 'FULL_OBJECT' ? undefined : upload.checksumAlgorithm;
+
+    await lockKey(tx, orgId, bucket, key);
+    const latest = await latestVersion(tx, orgId, bucket, key);
+    assertWriteConditions(req, latest && !latest.is_delete_marker ? latest : undefined);
+
+    const manifest: ManifestPart[] = chosen.map((p) => ({ ...p.blob, etag: p.etag }));
+    const version = await publishVersion(tx, orgId, bucket, versioning, {
+      key,
+      size: chosen.reduce((n, p) => n + Number(p.size), 0),
+      etag: multipartEtag(chosen.map((p) => p.etag)),
+      headers: upload.headers,
+      userMetadata: upload.userMetadata,
+      checksums: algorithm ? { [algorithm]: compositeChecksum(algorithm, chosen) } : {},
+      manifest,
+    });
+    await dropUpload(tx, orgId, bucket, uploadId, 'unused-part', new Set(manifest.map((m) => m.blobId)));
+    return version;
+  });
+}
+
+/** The listed parts, validated as S3 does: ascending, uploaded, ETags matching, big enough. */
+export function selectParts(req: CompleteUploadRequest, uploaded: Map<number, PartRow>): PartRow[] {
+  if (req.parts.length === 0) throw new S3Error('MalformedXML');
+  const chosen: PartRow[] = [];
+  let previous = 0;
+  for (const listed of req.parts) {
+    if (listed.partNumber <= previous) throw new S3Error('InvalidPartOrder');
+    previous = listed.partNumber;
+    const part = uploaded.get(listed.partNumber);
+    if (!part || unquoteEtag(part.etag) !== unquoteEtag(listed.etag)) {
+      throw new S3Error('InvalidPart', undefined, { PartNumber: String(listed.partNumber), ETag: listed.etag });
+    }
+    for (const [alg, value] of Object.entries(listed.checksums)) {
+      const stored = part.checksums?.[alg as ChecksumAlgorithm];
+      if (stored !== undefined && stored !== value) throw new S3Error('InvalidPart', `The ${alg} of part ${listed.partNumber} does not match the uploaded part.`);
+    }
+    chosen.push(part);
+  }
+  chosen.slice(0, -1).forEach((p) => {
+    if (Number(p.size) < MIN_PART_BYTES) {
+      throw new S3Error('EntityTooSmall', undefined, { ProposedSize: String(p.size), MinSizeAllowed: String(MIN_PART_BYTES), PartNumber: String(p.part_number), ETag: p.etag });
+    }
+  });
+  return chosen;
+}
+
+/** `"md5(concat(binary part md5s))-N"`, the ETag every S3 client expects of a multipart object. */
+export function multipartEtag(partEtags: string[]): string {
+  const md5 = createHash('md5');
+  for (const e of partEtags) md5.update(Buffer.from(unquoteEtag(e), 'hex'));
+  return `"${md5.digest('hex')}-${partEtags.length}"`;
+}
+
+/** COMPOSITE checksum: the checksum of the concatenated binary part checksums, suffixed -N. */
+export function compositeChecksum(alg: ChecksumAlgorithm, parts: PartRow[]): string {
+  const sum = createChecksum(alg);
+  for (const p of parts) {
+    const value = p.checksums?.[alg];
+    if (value === undefined) throw new S3Error('InvalidPart', `Part ${p.part_number} was uploaded without a ${alg} checksum.`);
+    sum.update(Buffer.from(value, 'base64'));
+  }
+  return `${sum.digestBase64()}-${parts.length}`;
+}
