@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   );
   started.push(blob);
   urls.BLOB_URL = `http://127.0.0.1:${blob.port}`;
-  started.push(await startJanitorService(parseJanitorConfig(serviceEnv({ ...urls, AUTH_ADMIN_TOKEN: secrets.authAdminToken })), child('janitor')));
+  const janitor = await startJanitorService(parseJanitorConfig(serviceEnv({ ...urls, AUTH_ADMIN_TOKEN: secrets.authAdminToken })), child('janitor'));
+  started.push(janitor);
+  urls.JANITOR_URL = `http://127.0.0.1:${janitor.port}`;
   const gateway = await startGatewayService(
     parseGatewayConfig(serviceEnv({ ...urls, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0') })),
     child('gateway'),

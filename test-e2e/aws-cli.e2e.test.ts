@@ -49,3 +49,22 @@ describeWithCli('aws', () => {
     await expect(aws(['s3api', 'head-object', '--bucket', bucket, '--key', 'nope'])).rejects.toMatchObject({ stderr: expect.stringContaining('404') });
   });
 });
+
+describeWithCli('aws', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'excloud-cli-big-'));
+  const bucket = uniqueBucket('cli-big');
+  const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+
+  it('s3 cp of a 100 MiB file goes up (multipart) and comes back byte-identical', async () => {
+    await aws(['s3', 'mb', `s3://${bucket}`]);
+    const file = path.join(dir, 'hundred.bin');
+    const data = randomBytes(100 * 1024 * 1024);
+    writeFileSync(file, data);
+    await aws(['s3', 'cp', file, `s3://${bucket}/hundred.bin`]);
+    const head = JSON.parse((await aws(['s3api', 'head-object', '--bucket', bucket, '--key', 'hundred.bin'])).stdout);
+    expect(head.ETag).toMatch(/-\d+"$/);
+    const back = path.join(dir, 'hundred.back');
+    await aws(['s3', 'cp', `s3://${bucket}/hundred.bin`, back]);
+    expect(md5(readFileSync(back))).toBe(md5(data));
+  }, 180_000);
+});

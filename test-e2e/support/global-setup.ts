@@ -37,6 +37,8 @@ export default async function globalSetup(): Promise<void> {
       GATEWAY_AUTH_CACHE_TTL_MS: '1000',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       REDIS_URL: '',
+      // Reclaim superseded and aborted blobs as soon as a test runs the janitor.
+      JANITOR_OUTBOX_GRACE_SECONDS: '0',
     },
     stdio: ['ignore', out, out],
   });

@@ -12,8 +12,8 @@ export interface BlobListing {
 }
 
 /** Ids use [A-Za-z0-9_-] segments; encoding each segment anyway keeps a bad id from bending the path. */
-function blobPath(blobId: string): string {
-  return `/v1/blobs/${blobId.split('/').map(encodeURIComponent).join('/')}`;
+function blobPath(blobId: string, base = '/v1/blobs'): string {
+  return `${base}/${blobId.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /**
@@ -113,6 +113,6 @@ export class BlobClient {
 
   /** Delete any blob (system token: outbox drain and orphan sweep). Idempotent. */
   async systemDelete(systemToken: string, blobId: string): Promise<void> {
-    await this.http.json<unknown>({ method: 'DELETE', path: `/v1/system${blobPath(blobId)}`, token: systemToken });
+    await this.http.json<unknown>({ method: 'DELETE', path: blobPath(blobId, '/v1/system/blobs'), token: systemToken });
   }
 }

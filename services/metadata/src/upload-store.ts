@@ -7,7 +7,7 @@ import { withTransaction, type Queryable } from './db';
 import { enqueueUnreferencedBlobs } from './outbox';
 
 /**
- * Multipart uploads and parts. A part write holds the upload row FOR SHARE and Complete/Abort
+ * Multipart uploads and parts. A part write locks the upload row (NO KEY UPDATE) and Complete/Abort
  * take it FOR UPDATE, so a part either lands before Complete sees the list or fails with
  * NoSuchUpload (and the gateway discards its blob).
  */
@@ -83,7 +83,10 @@ export async function findUpload(db: Queryable, orgId: string, bucket: string, k
 
 export async function putPart(pool: Pool, orgId: string, bucket: string, key: string, uploadId: string, part: Omit<UploadPartRecord, 'lastModified'>): Promise<UploadPartRecord> {
   return withTransaction(pool, async (tx) => {
-    await findUpload(tx, orgId, bucket, key, uploadId, 'FOR SHARE');
+    // NO KEY UPDATE, not SHARE: this transaction also bumps last_activity, and two parts both
+    // holding SHARE and then updating the row would deadlock. Part commits of one upload are
+    // serialised (milliseconds each); their bodies still stream in parallel.
+    await findUpload(tx, orgId, bucket, key, uploadId, 'FOR NO KEY UPDATE');
     // Two uploads of one part number race on the same row: serialise them so the loser's
     // superseded blob is never dropped without an outbox row.
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1))', [`${orgId}\u0001${uploadId}\u0001${part.partNumber}`]);

@@ -141,3 +141,13 @@ describe('ListMultipartUploads', () => {
     expect(page2.isTruncated).toBe(false);
   });
 });
+
+describe('parallel parts', () => {
+  it('commits many parts of one upload concurrently without deadlock or loss', async () => {
+    const u = await t.client.createUpload(token, BUCKET, { key: 'parallel.bin', headers: {}, userMetadata: {} });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => codeOf(t.client.putPart(token, BUCKET, 'parallel.bin', u.uploadId, part(i + 1)))));
+    expect(results.every((r) => r === 'ok')).toBe(true);
+    const listed = await t.client.listParts(token, BUCKET, 'parallel.bin', u.uploadId, { partNumberMarker: 0, maxParts: 1000 });
+    expect(listed.parts).toHaveLength(12);
+  });
+});
