@@ -158,3 +158,29 @@ export interface ListUploadsResult {
   nextKeyMarker?: string;
   nextUploadIdMarker?: string;
 }
+
+export interface ListVersionsQuery {
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  versionIdMarker?: string;
+  maxKeys: number;
+}
+
+export interface VersionEntry {
+  key: string;
+  versionId: string;
+  isLatest: boolean;
+  isDeleteMarker: boolean;
+  size: number;
+  etag: string;
+  lastModified: string;
+}
+
+export interface ListVersionsResult {
+  versions: VersionEntry[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextVersionIdMarker?: string;
+}

@@ -7,6 +7,8 @@ import type {
   ListPartsResult,
   ListUploadsQuery,
   ListUploadsResult,
+  ListVersionsQuery,
+  ListVersionsResult,
   ObjectVersion,
   PutObjectCommit,
   UploadInfo,
@@ -102,6 +104,11 @@ export class MetadataClient {
 
   async abortUpload(token: string, bucket: string, key: string, uploadId: string, requestId?: string): Promise<void> {
     await this.http.json<void>({ method: 'DELETE', path: `${uploadPath(bucket, uploadId)}${query({ key })}`, token, requestId });
+  }
+
+  listVersions(token: string, bucket: string, q: ListVersionsQuery, requestId?: string): Promise<ListVersionsResult> {
+    const qs = query({ prefix: q.prefix, delimiter: q.delimiter, keyMarker: q.keyMarker, versionIdMarker: q.versionIdMarker, maxKeys: String(q.maxKeys) });
+    return this.http.json<ListVersionsResult>({ method: 'GET', path: `${bucketPath(bucket)}/versions${qs}`, token, requestId });
   }
 
   listUploads(token: string, bucket: string, q: ListUploadsQuery, requestId?: string): Promise<ListUploadsResult> {

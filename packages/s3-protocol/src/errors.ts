@@ -26,14 +26,15 @@ export class S3Error extends Error {
     this.bodiless = opts.bodiless ?? false;
   }
 
-  toWire(): { error: { code: string; message: string; status: number; fields: S3ErrorFields } } {
-    return { error: { code: this.code, message: this.message, status: this.status, fields: this.fields } };
+  toWire(): { error: { code: string; message: string; status: number; fields: S3ErrorFields; headers?: Record<string, string> } } {
+    const headers = Object.keys(this.headers).length > 0 ? this.headers : undefined;
+    return { error: { code: this.code, message: this.message, status: this.status, fields: this.fields, headers } };
   }
 
   static fromWire(body: unknown, fallbackStatus: number): S3Error {
-    const e = (body as { error?: { code?: string; message?: string; status?: number; fields?: S3ErrorFields } })?.error;
+    const e = (body as { error?: { code?: string; message?: string; status?: number; fields?: S3ErrorFields; headers?: Record<string, string> } })?.error;
     if (e && typeof e.code === 'string' && e.code in S3_ERRORS) {
-      return new S3Error(e.code as S3ErrorCode, e.message, e.fields ?? {}, { status: e.status ?? fallbackStatus });
+      return new S3Error(e.code as S3ErrorCode, e.message, e.fields ?? {}, { status: e.status ?? fallbackStatus, headers: e.headers });
     }
     return new S3Error('InternalError', undefined, {}, { status: 500 });
   }

@@ -1,5 +1,5 @@
 import { compareBytes, successor } from './key-range';
-import { commonPrefixOf } from './listing';
+import { commonPrefixOf } from './key-range';
 import { etagListMatches } from './write-conditions';
 import { newVersionId } from './version-id';
 

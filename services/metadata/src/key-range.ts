@@ -26,3 +26,10 @@ export function successor(s: string): string | undefined {
 export function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
+
+/** The common prefix `key` rolls up into under `prefix` and `delimiter`, if any. */
+export function commonPrefixOf(key: string, prefix: string, delimiter: string): string | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const at = key.indexOf(delimiter, prefix.length);
+  return at === -1 ? undefined : key.slice(0, at + delimiter.length);
+}

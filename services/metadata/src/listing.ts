@@ -2,7 +2,7 @@ import type { ListObjectsQuery, ListObjectsResult } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
-import { compareBytes, successor } from './key-range';
+import { commonPrefixOf, compareBytes, successor } from './key-range';
 
 /** What a listing costs, so skip-scanning can be observed (metrics) and tested. */
 export interface ListingCost {
@@ -96,13 +96,6 @@ function startCursor(prefix: string, delimiter: string | undefined, startAfter: 
     return next === undefined ? undefined : { key: next, inclusive: true };
   }
   return { key: startAfter, inclusive: false };
-}
-
-/** prefix + the remainder up to and including its first delimiter, or undefined for a plain key. */
-export function commonPrefixOf(key: string, prefix: string, delimiter: string): string | undefined {
-  if (!key.startsWith(prefix)) return undefined;
-  const at = key.indexOf(delimiter, prefix.length);
-  return at < 0 ? undefined : key.slice(0, at + delimiter.length);
 }
 
 async function fetchRows(db: Queryable, orgId: string, bucket: string, cursor: Cursor, upper: string | undefined, limit: number): Promise<ListRow[]> {

@@ -85,9 +85,11 @@ export async function getObject(db: Queryable, orgId: string, bucket: string, ke
     throw new S3Error('NoSuchKey');
   }
   if (row.is_delete_marker) {
-    if (versionId === undefined) throw new S3Error('NoSuchKey');
+    // S3 tells the client that the key is hidden by a delete marker, and which one.
+    const headers = { 'x-amz-delete-marker': 'true', 'x-amz-version-id': row.version_id };
+    if (versionId === undefined) throw new S3Error('NoSuchKey', undefined, {}, { headers });
     // S3 refuses to read a delete marker by version id.
-    throw new S3Error('MethodNotAllowed', undefined, { Method: 'GET', ResourceType: 'DeleteMarker' });
+    throw new S3Error('MethodNotAllowed', undefined, { Method: 'GET', ResourceType: 'DeleteMarker' }, { headers: { ...headers, allow: 'DELETE' } });
   }
   return toObjectVersion(row);
 }

@@ -1,7 +1,7 @@
 import type { ListUploadsQuery, ListUploadsResult } from '@excloud/contracts';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
-import { successor } from './key-range';
+import { commonPrefixOf, successor } from './key-range';
 
 interface UploadListRow {
   key: string;
@@ -105,10 +105,4 @@ async function fetch(db: Queryable, orgId: string, bucket: string, prefix: strin
     params,
   );
   return r.rows;
-}
-
-function commonPrefixOf(key: string, prefix: string, delimiter: string): string | undefined {
-  if (!key.startsWith(prefix)) return undefined;
-  const at = key.indexOf(delimiter, prefix.length);
-  return at === -1 ? undefined : key.slice(0, at + delimiter.length);
 }

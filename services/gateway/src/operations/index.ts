@@ -18,6 +18,7 @@ import { getObject } from './get-object';
 import { headBucket } from './head-bucket';
 import { headObject } from './head-object';
 import { listBuckets } from './list-buckets';
+import { listObjectVersions } from './list-object-versions';
 import { listObjects } from './list-objects';
 import { listObjectsV2 } from './list-objects-v2';
 import { putObject } from './put-object';
@@ -35,6 +36,7 @@ export const OPERATIONS: Partial<Record<OperationName, OperationHandler>> = {
   DeleteObject: deleteObject,
   ListObjectsV2: listObjectsV2,
   ListObjects: listObjects,
+  ListObjectVersions: listObjectVersions,
   CopyObject: copyObject,
   CreateMultipartUpload: createMultipartUpload,
   UploadPart: uploadPart,

@@ -5,6 +5,7 @@ import { orgOf } from '@excloud/service-kit';
 import { parseKey, parsePutObjectCommit } from '../commit-validation';
 import { listObjects, parseListQuery, type ListingCost } from '../listing';
 import { deleteObject, getObject, putObject } from '../object-store';
+import { listVersions } from '../version-listing';
 import { bucketParam } from './buckets';
 
 /** Object versions and listing. Mounted behind requireOrgToken: the org is always the token's. */
@@ -36,6 +37,22 @@ export function objectRoutes(pool: Pool, onListed: (cost: ListingCost) => void):
     } finally {
       onListed(cost);
     }
+  });
+
+  router.get('/v1/buckets/:bucket/versions', async (req, res) => {
+    res.locals.operation = 'list_versions';
+    const q = req.query as Record<string, string | undefined>;
+    const maxKeys = Number(q.maxKeys ?? 1000);
+    if (!Number.isSafeInteger(maxKeys) || maxKeys < 0) throw new S3Error('InvalidArgument', 'maxKeys must be a non-negative integer');
+    res.json(
+      await listVersions(pool, orgOf(res), bucketParam(req.params.bucket), {
+        prefix: q.prefix,
+        delimiter: q.delimiter,
+        keyMarker: q.keyMarker,
+        versionIdMarker: q.versionIdMarker,
+        maxKeys: Math.min(maxKeys, 1000),
+      }),
+    );
   });
 
   return router;
