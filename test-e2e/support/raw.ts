@@ -107,3 +107,12 @@ export async function signedRequest(opts: { method: string; path: string; body?:
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${s.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
   return rawRequest({ port: s.port, method: opts.method, path: opts.path, headers, body });
 }
+
+/** An unsigned request on the org's own host name, path-style. */
+export async function anonymous(method: string, path: string, orgId?: string): Promise<RawResponse> {
+  const { stack } = await import('./stack');
+  const s = stack();
+  orgId ??= s.orgId;
+  return rawRequest({ port: s.port, method, path, headers: { host: `${orgId}.${s.baseDomain}:${s.port}` }, body: method === 'PUT' ? 'x' : undefined });
+}
+

@@ -48,13 +48,16 @@ export interface ObjectVersion {
   userMetadata: Record<string, string>;
   checksums: Partial<Record<ChecksumAlgorithm, string>>;
   manifest: ManifestPart[];
+  acl?: string;
+  grants?: AclGrant[];
 }
 
 export interface BucketInfo {
   name: string;
   createdAt: string; // ISO
   versioning: 'Unversioned' | 'Enabled' | 'Suspended';
-  acl: string; // canned ACL name
+  acl: string; // canned ACL name, or 'custom'
+  grants?: AclGrant[];
 }
 
 export interface PutObjectCommit {
@@ -65,6 +68,8 @@ export interface PutObjectCommit {
   userMetadata: Record<string, string>;
   checksums: Partial<Record<ChecksumAlgorithm, string>>;
   manifest: ManifestPart[];
+  /** Canned ACL of the new version (x-amz-acl); private when absent. */
+  acl?: string;
   ifMatch?: string;
   ifNoneMatch?: string;
 }
@@ -111,10 +116,12 @@ export interface UploadInfo {
   /** Algorithm the client declared at CreateMultipartUpload (x-amz-checksum-algorithm), if any. */
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+  acl?: string;
 }
 
 export interface CreateUploadRequest {
   key: string;
+  acl?: string;
   headers: ObjectHeaders;
   userMetadata: Record<string, string>;
   checksumAlgorithm?: ChecksumAlgorithm;
@@ -184,3 +191,18 @@ export interface ListVersionsResult {
   nextKeyMarker?: string;
   nextVersionIdMarker?: string;
 }
+
+/** One ACL grant, as S3's AccessControlPolicy expresses it. */
+export interface AclGrant {
+  grantee: { type: 'CanonicalUser'; id: string } | { type: 'Group'; uri: string };
+  permission: 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
+}
+
+/** A bucket's or object's ACL: a canned name, or 'custom' with explicit grants (the owner always has FULL_CONTROL). */
+export interface AclSetting {
+  acl: string;
+  grants?: AclGrant[];
+}
+
+export const ALL_USERS_URI = 'http://acs.amazonaws.com/groups/global/AllUsers';
+export const AUTHENTICATED_USERS_URI = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';

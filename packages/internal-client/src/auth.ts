@@ -27,6 +27,11 @@ export class AuthClient {
     return this.http.json<VerifyResult>({ method: 'POST', path: '/v1/verify', json: req, requestId });
   }
 
+  /** A token for unsigned requests on an org's host; throws AccessDenied when the org does not exist. */
+  anonymousToken(orgId: string, requestId?: string): Promise<{ token: string; expiresAt: number }> {
+    return this.http.json({ method: 'POST', path: '/v1/anonymous-token', json: { orgId }, requestId });
+  }
+
   getOrg(orgId: string, token: string, requestId?: string): Promise<OrgInfo> {
     return this.http.json<OrgInfo>({ method: 'GET', path: `/v1/orgs/${encodeURIComponent(orgId)}`, token, requestId });
   }

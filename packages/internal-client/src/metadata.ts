@@ -1,4 +1,5 @@
 import type {
+  AclSetting,
   BucketInfo,
   CompleteUploadRequest,
   CreateUploadRequest,
@@ -104,6 +105,14 @@ export class MetadataClient {
 
   async abortUpload(token: string, bucket: string, key: string, uploadId: string, requestId?: string): Promise<void> {
     await this.http.json<void>({ method: 'DELETE', path: `${uploadPath(bucket, uploadId)}${query({ key })}`, token, requestId });
+  }
+
+  async putBucketAcl(token: string, bucket: string, setting: AclSetting, requestId?: string): Promise<void> {
+    await this.http.json<void>({ method: 'PUT', path: `${bucketPath(bucket)}/acl`, token, requestId, json: setting });
+  }
+
+  async putObjectAcl(token: string, bucket: string, key: string, versionId: string | undefined, setting: AclSetting, requestId?: string): Promise<void> {
+    await this.http.json<void>({ method: 'PUT', path: `${bucketPath(bucket)}/object-acl${query({ key, versionId })}`, token, requestId, json: setting });
   }
 
   listVersions(token: string, bucket: string, q: ListVersionsQuery, requestId?: string): Promise<ListVersionsResult> {

@@ -60,7 +60,16 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
       throw err;
     }
   });
-  app.get('/v1/orgs/:orgId', requireOrgToken(ownTokens), async (req, res) => {
+  // The gateway's token for unsigned requests on an org's host. It proves nothing about the
+  // caller; metadata lets it read only buckets and objects whose ACL is public.
+  app.post('/v1/anonymous-token', async (req, res) => {
+    res.locals.operation = 'anonymous_token';
+    const orgId = (req.body as { orgId?: unknown } | undefined)?.orgId;
+    const org = typeof orgId === 'string' ? await findOrg(pool, orgId) : null;
+    if (!org) throw new S3Error('AccessDenied');
+    res.json(await issuer.issueAnonymous(org.id));
+  });
+  app.get('/v1/orgs/:orgId', requireOrgToken(ownTokens, { allowAnonymous: true }), async (req, res) => {
     res.locals.operation = 'get_org';
     // A token only ever reads its own org.
     if (String(req.params.orgId) !== orgOf(res)) throw new S3Error('AccessDenied');

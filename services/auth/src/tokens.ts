@@ -9,6 +9,8 @@ import { SYSTEM_SUBJECT } from '@excloud/service-kit';
  */
 export interface TokenIssuer {
   issue(orgId: OrgId): Promise<{ token: string; expiresAt: number }>;
+  /** Stands for an unauthenticated caller of one org: metadata lets it read only what public ACLs allow. */
+  issueAnonymous(orgId: OrgId): Promise<{ token: string; expiresAt: number }>;
   /** For the janitor's cross-org maintenance calls; only handed out against the admin token. */
   issueSystem(): Promise<{ token: string; expiresAt: number }>;
   jwks: { keys: JWK[] };
@@ -22,6 +24,7 @@ export async function createTokenIssuer(privateJwk: JWK & { kid: string }, ttlSe
     jwks: { keys: [{ ...publicJwk, alg: 'ES256', use: 'sig', kid }] },
     issue: (orgId) => sign(orgId, {}),
     issueSystem: () => sign(SYSTEM_SUBJECT, { scope: 'system' }),
+    issueAnonymous: (orgId) => sign(orgId, { scope: 'anonymous' }),
   };
 
   async function sign(subject: string, claims: Record<string, string>) {

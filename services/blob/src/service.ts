@@ -42,7 +42,8 @@ export async function startBlobService(config: BlobConfig, opts: BlobServiceOpti
   const auth = requireOrgToken(verifier);
   app.put('/v1/blobs', auth, putBlobRoute(deps));
   app.get('/v1/blobs', auth, listBlobsRoute(deps));
-  app.get('/v1/blobs/*id', auth, getBlobRoute(deps));
+  // Reads of public objects come with the gateway's anonymous token; every write needs a signed-in one.
+  app.get('/v1/blobs/*id', requireOrgToken(verifier, { allowAnonymous: true }), getBlobRoute(deps));
   app.delete('/v1/blobs/*id', auth, deleteBlobRoute(deps));
   const system = requireSystemToken(verifier);
   app.get('/v1/system/blobs', system, systemListBlobsRoute(deps));

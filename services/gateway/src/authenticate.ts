@@ -15,11 +15,41 @@ import {
 
 /** An authenticated caller: the org comes from auth's answer, never from the request. */
 export interface Caller {
+  anonymous?: false;
   orgId: OrgId;
   accessKeyId: string;
   token: string;
   signingKey: Buffer;
   auth: ParsedAuth;
+}
+
+/** An unsigned request on an org's host: its token reads only what public ACLs open. */
+export interface AnonymousCaller {
+  anonymous: true;
+  orgId: OrgId;
+  token: string;
+  accessKeyId?: undefined;
+}
+
+export type AnyCaller = Caller | AnonymousCaller;
+
+/**
+ * Anonymous tokens per org, from auth, reused until a minute before they expire. Only the
+ * read operations public ACLs can open are ever attempted with one.
+ */
+export class AnonymousTokens {
+  private readonly cache = new Map<string, { token: string; expiresAt: number }>();
+  constructor(private readonly auth: AuthClient) {}
+
+  async callerFor(orgId: OrgId, requestId: string): Promise<AnonymousCaller> {
+    let hit = this.cache.get(orgId);
+    if (!hit || hit.expiresAt - Date.now() < 60_000) {
+      hit = await this.auth.anonymousToken(orgId, requestId);
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(orgId, hit);
+    }
+    return { anonymous: true, orgId, token: hit.token };
+  }
 }
 
 interface CachedKey {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
 import type { Logger } from '@excloud/service-kit';
-import type { Caller } from './authenticate';
+import type { AnyCaller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { S3Operation } from './router';
 
@@ -19,7 +19,7 @@ export interface OperationContext {
   log: Logger;
   operation: S3Operation;
   query: URLSearchParams;
-  caller: Caller;
+  caller: AnyCaller;
   services: Services;
   config: GatewayConfig;
   /** The S3 Owner of everything in this org. */

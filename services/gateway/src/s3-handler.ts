@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { asOrgId, isValidOrgId } from '@excloud/contracts';
 import { S3Error, isS3Error } from '@excloud/s3-protocol';
 import { newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
 import { MalformedPathError, resolveHost, resolvePath } from './addressing';
-import type { Authenticator, Caller } from './authenticate';
+import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationContext, Services } from './context';
 import { OPERATIONS } from './operations';
@@ -14,9 +15,13 @@ export interface S3HandlerDeps {
   config: GatewayConfig;
   services: Services;
   authenticator: Authenticator;
+  anonymousTokens: AnonymousTokens;
   logger: Logger;
   metrics: ServiceMetrics;
 }
+
+/** What an unsigned request may attempt; metadata then allows it only where an ACL is public. */
+const ANONYMOUS_OPERATIONS = new Set<string>(['GetObject', 'HeadObject', 'HeadBucket', 'ListObjects', 'ListObjectsV2']);
 
 /** The S3 request pipeline: address → parse → authenticate → dispatch → render. */
 export function createS3Handler(deps: S3HandlerDeps) {
@@ -41,9 +46,17 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const path = resolvePath(q === -1 ? url : url.slice(0, q), host.kind === 'org' ? host.bucket : undefined);
       operation = parseS3Request({ method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers });
       opName = operation.op;
-      const caller = await deps.authenticator.authenticate(req, requestId);
-      if (!caller) throw new S3Error('AccessDenied');
-      assertOrgMatchesHost(caller, host, deps.config);
+      const signed = await deps.authenticator.authenticate(req, requestId);
+      let caller: AnyCaller;
+      if (signed) {
+        assertOrgMatchesHost(signed, host, deps.config);
+        caller = signed;
+      } else {
+        // Unsigned: only public reads, and only on an org's own host (the org cannot come from a key).
+        if (host.kind !== 'org' || !ANONYMOUS_OPERATIONS.has(operation.op) || !isValidOrgId(host.orgId)) throw new S3Error('AccessDenied');
+        // Auth refuses (AccessDenied) an org that does not exist.
+        caller = await deps.anonymousTokens.callerFor(asOrgId(host.orgId), requestId);
+      }
       const handler = OPERATIONS[operation.op];
       if (!handler) throw new S3Error('NotImplemented', `${operation.op} is not implemented yet`);
       // Expect: 100-continue is answered only once the caller is known to be allowed to send.
@@ -74,7 +87,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
     }
   };
 
-  async function ownerOf(caller: Caller) {
+  async function ownerOf(caller: AnyCaller) {
     const hit = owners.get(caller.orgId);
     if (hit && Date.now() - hit.at < 300_000) return hit;
     const org = await deps.services.auth.getOrg(caller.orgId, caller.token);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
 import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
-import { Authenticator } from './authenticate';
+import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
 import { createS3Handler } from './s3-handler';
 
@@ -23,7 +23,7 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
     metadata: new MetadataClient(config.metadataUrl),
     blob: new BlobClient(config.blobUrl),
   };
-  const handle = createS3Handler({ config, services, authenticator: new Authenticator(services.auth, config.authCacheTtlMs), logger, metrics });
+  const handle = createS3Handler({ config, services, authenticator: new Authenticator(services.auth, config.authCacheTtlMs), anonymousTokens: new AnonymousTokens(services.auth), logger, metrics });
   const handler: http.RequestListener = (req, res) => void handle(req, res);
   const s3 = await startServer({ handler, host: config.host, port: config.port, logger, graceMs: config.shutdownGraceMs });
   // Answer Expect: 100-continue ourselves, after authentication (see s3-handler).

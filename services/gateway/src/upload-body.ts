@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { S3Error } from '@excloud/s3-protocol';
 import { checksumAlgorithmFromHeader, createChunkedDecoder, type ChecksumAlgorithm, type ChunkedDecoder } from '@excloud/sigv4';
-import { toS3Error, type Caller } from './authenticate';
+import { toS3Error, type AnyCaller, type Caller } from './authenticate';
 
 
 /** The decoded payload of an upload, checked against what the client signed while it streams. */
@@ -19,7 +19,8 @@ export interface UploadBody {
   failure(): unknown;
 }
 
-export function openUploadBody(req: IncomingMessage, caller: Caller | null, maxBytes: number): UploadBody {
+export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null, maxBytes: number): UploadBody {
+  const caller: Caller | null = anyCaller && !anyCaller.anonymous ? anyCaller : null;
   const mode = caller?.auth.payloadMode ?? 'UNSIGNED-PAYLOAD';
   const streaming = mode.startsWith('STREAMING-');
   const length = declaredLength(req, streaming);
@@ -114,7 +115,7 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 
 
 /** A small request body (an XML document), verified like an upload and capped at `limit` bytes. */
-export async function readSmallBody(req: IncomingMessage, caller: Caller | null, limit = 1024 * 1024): Promise<Buffer> {
+export async function readSmallBody(req: IncomingMessage, caller: AnyCaller | null, limit = 1024 * 1024): Promise<Buffer> {
   const hasBody = header(req, 'content-length') !== undefined || header(req, 'x-amz-decoded-content-length') !== undefined;
   if (!hasBody && header(req, 'transfer-encoding') === undefined) return Buffer.alloc(0);
   const body = openUploadBody(req, caller, limit);

@@ -20,6 +20,7 @@ export function parsePutObjectCommit(body: unknown): PutObjectCommit {
     userMetadata: stringRecord(b.userMetadata ?? {}, 'userMetadata'),
     checksums: stringRecord(b.checksums ?? {}, 'checksums') as PutObjectCommit['checksums'],
     manifest,
+    acl: optionalString(b.acl, 'acl'),
     ifMatch: optionalString(b.ifMatch, 'ifMatch'),
     ifNoneMatch: optionalString(b.ifNoneMatch, 'ifNoneMatch'),
   };

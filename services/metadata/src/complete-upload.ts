@@ -39,6 +39,7 @@ export async function completeUpload(pool: Pool, orgId: string, bucket: string, 
       userMetadata: upload.userMetadata,
       checksums: algorithm ? { [algorithm]: compositeChecksum(algorithm, chosen) } : {},
       manifest,
+      acl: upload.acl,
     });
     await dropUpload(tx, orgId, bucket, uploadId, 'unused-part', new Set(manifest.map((m) => m.blobId)));
     return version;

@@ -1,16 +1,17 @@
-import type { BucketInfo, ManifestPart, ObjectVersion } from '@excloud/contracts';
+import type { AclGrant, BucketInfo, ManifestPart, ObjectVersion } from '@excloud/contracts';
 
 export interface BucketRow {
   name: string;
   created_at: Date;
   versioning: BucketInfo['versioning'];
   acl: string;
+  acl_grants: AclGrant[] | null;
 }
 
-export const BUCKET_COLUMNS = 'name, created_at, versioning, acl';
+export const BUCKET_COLUMNS = 'name, created_at, versioning, acl, acl_grants';
 
 export function toBucketInfo(row: BucketRow): BucketInfo {
-  return { name: row.name, createdAt: row.created_at.toISOString(), versioning: row.versioning, acl: row.acl };
+  return { name: row.name, createdAt: row.created_at.toISOString(), versioning: row.versioning, acl: row.acl, grants: row.acl_grants ?? undefined };
 }
 
 export interface VersionRow {
@@ -26,10 +27,12 @@ export interface VersionRow {
   user_metadata: Record<string, string>;
   checksums: ObjectVersion['checksums'];
   manifest: ManifestPart[];
+  acl: string;
+  acl_grants: AclGrant[] | null;
 }
 
 export const VERSION_COLUMNS =
-  'bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest';
+  'bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest, acl, acl_grants';
 
 export function toObjectVersion(row: VersionRow): ObjectVersion {
   return {
@@ -45,6 +48,8 @@ export function toObjectVersion(row: VersionRow): ObjectVersion {
     userMetadata: row.user_metadata ?? {},
     checksums: row.checksums ?? {},
     manifest: row.manifest ?? [],
+    acl: row.acl,
+    grants: row.acl_grants ?? undefined,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type TokenVerifier,
 } from '@excloud/service-kit';
 import type { MetadataConfig } from './config';
+import { anonymousPolicy } from './anonymous';
 import { METADATA_MIGRATIONS_DIR } from './migrations';
 import { bucketRoutes } from './routes/buckets';
 import { objectRoutes } from './routes/objects';
@@ -61,7 +62,7 @@ export async function startMetadataService(
   app.use(express.json({ limit: '16mb' }));
   // Cross-org maintenance first: these routes take the janitor's system token, not an org's.
   app.use('/v1/system', requireSystemToken(verifier), systemRoutes(pool));
-  app.use('/v1', requireOrgToken(verifier));
+  app.use('/v1', requireOrgToken(verifier, { allowAnonymous: true }), anonymousPolicy(pool));
   app.use(bucketRoutes(pool));
   app.use(uploadRoutes(pool));
   app.use(

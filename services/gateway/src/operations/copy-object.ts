@@ -2,6 +2,7 @@ import type { ChecksumAlgorithm } from '@excloud/contracts';
 import { S3Error, toXml } from '@excloud/s3-protocol';
 import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
 import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
+import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
 import { streamObject } from '../object-stream';
 import { header } from '../upload-body';
@@ -52,6 +53,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
         userMetadata: replace ? userMetadataFrom(ctx.req.headers) : src.userMetadata,
         checksums: stored.checksums,
         manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
+        acl: cannedAclHeader(ctx.req),
         ifMatch: header(ctx.req, 'if-match'),
         ifNoneMatch: header(ctx.req, 'if-none-match'),
       },

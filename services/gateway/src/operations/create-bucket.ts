@@ -1,15 +1,13 @@
 import { S3Error, parseXml } from '@excloud/s3-protocol';
 import { bucketOf, type OperationContext, type S3Result } from '../context';
 import { assertValidBucketName } from '../validation';
-import { header, readSmallBody } from '../upload-body';
-
-const CANNED_ACLS = ['private', 'public-read', 'public-read-write', 'authenticated-read'];
+import { readSmallBody } from '../upload-body';
+import { cannedAclHeader } from '../acl';
 
 export async function createBucket(ctx: OperationContext): Promise<S3Result> {
   const bucket = bucketOf(ctx);
   assertValidBucketName(bucket);
-  const acl = header(ctx.req, 'x-amz-acl') ?? 'private';
-  if (!CANNED_ACLS.includes(acl)) throw new S3Error('InvalidArgument', undefined, { ArgumentName: 'x-amz-acl', ArgumentValue: acl });
+  const acl = cannedAclHeader(ctx.req) ?? 'private';
   // The body may carry a CreateBucketConfiguration; any location constraint is accepted
   // (there is one region), but a body that is not XML is refused as AWS does.
   const body = (await readSmallBody(ctx.req, ctx.caller)).toString('utf8');

@@ -1,6 +1,7 @@
 import { toXml } from '@excloud/s3-protocol';
 import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
 import { checksumAlgorithmHeader, checksumTypeHeader } from '../multipart-params';
+import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
 import { assertValidKey, userMetadataFrom } from '../validation';
 
@@ -13,7 +14,7 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   const upload = await ctx.services.metadata.createUpload(
     ctx.caller.token,
     bucket,
-    { key, headers: storedHeadersFrom(ctx.req), userMetadata: userMetadataFrom(ctx.req.headers), checksumAlgorithm, checksumType },
+    { key, headers: storedHeadersFrom(ctx.req), userMetadata: userMetadataFrom(ctx.req.headers), checksumAlgorithm, checksumType, acl: cannedAclHeader(ctx.req) },
     ctx.requestId,
   );
   return {

@@ -13,7 +13,11 @@ import { createBucket } from './create-bucket';
 import { deleteBucket } from './delete-bucket';
 import { deleteObject } from './delete-object';
 import { deleteObjects } from './delete-objects';
+import { getBucketAcl } from './get-bucket-acl';
 import { getBucketLocation } from './get-bucket-location';
+import { getObjectAcl } from './get-object-acl';
+import { putBucketAcl } from './put-bucket-acl';
+import { putObjectAcl } from './put-object-acl';
 import { getObject } from './get-object';
 import { headBucket } from './head-bucket';
 import { headObject } from './head-object';
@@ -36,6 +40,10 @@ export const OPERATIONS: Partial<Record<OperationName, OperationHandler>> = {
   DeleteObject: deleteObject,
   ListObjectsV2: listObjectsV2,
   ListObjects: listObjects,
+  GetBucketAcl: getBucketAcl,
+  PutBucketAcl: putBucketAcl,
+  GetObjectAcl: getObjectAcl,
+  PutObjectAcl: putObjectAcl,
   ListObjectVersions: listObjectVersions,
   CopyObject: copyObject,
   CreateMultipartUpload: createMultipartUpload,

@@ -1,6 +1,7 @@
 import type { BlobPutResult, ChecksumAlgorithm, ObjectVersion } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
 import { header, openUploadBody, type UploadBody } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
@@ -17,6 +18,7 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const userMetadata = userMetadataFrom(ctx.req.headers);
   const contentMd5 = parseContentMd5(header(ctx.req, 'content-md5'));
   const headers = storedHeadersFrom(ctx.req);
+  const acl = cannedAclHeader(ctx.req);
   const body = openUploadBody(ctx.req, ctx.caller, ctx.config.maxPutBytes);
   // Refuse before reading the body when the bucket does not exist.
   await ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId);
@@ -35,6 +37,7 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
         userMetadata,
         checksums,
         manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
+        acl,
         ifMatch: header(ctx.req, 'if-match'),
         ifNoneMatch: header(ctx.req, 'if-none-match'),
       },

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { S3Error } from '@excloud/s3-protocol';
 import { orgOf } from '@excloud/service-kit';
 import { createBucket, deleteBucket, getBucket, listBuckets, setBucketVersioning } from '../bucket-store';
+import { parseAclSetting, setBucketAcl } from '../acl-store';
 
 /** Bucket CRUD and versioning. Mounted behind requireOrgToken: the org is always the token's. */
 export function bucketRoutes(pool: Pool): Router {
@@ -23,6 +24,12 @@ export function bucketRoutes(pool: Pool): Router {
   router.get('/v1/buckets/:bucket', async (req, res) => {
     res.locals.operation = 'get_bucket';
     res.json(await getBucket(pool, orgOf(res), bucketParam(req.params.bucket)));
+  });
+
+  router.put('/v1/buckets/:bucket/acl', async (req, res) => {
+    res.locals.operation = 'put_bucket_acl';
+    await setBucketAcl(pool, orgOf(res), bucketParam(req.params.bucket), parseAclSetting(req.body));
+    res.status(204).end();
   });
 
   router.delete('/v1/buckets/:bucket', async (req, res) => {

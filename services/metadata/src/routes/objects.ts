@@ -6,6 +6,8 @@ import { parseKey, parsePutObjectCommit } from '../commit-validation';
 import { listObjects, parseListQuery, type ListingCost } from '../listing';
 import { deleteObject, getObject, putObject } from '../object-store';
 import { listVersions } from '../version-listing';
+import { parseAclSetting, setObjectAcl } from '../acl-store';
+import { assertAnonymousMayRead } from '../anonymous';
 import { bucketParam } from './buckets';
 
 /** Object versions and listing. Mounted behind requireOrgToken: the org is always the token's. */
@@ -20,7 +22,16 @@ export function objectRoutes(pool: Pool, onListed: (cost: ListingCost) => void):
   router.get('/v1/buckets/:bucket/object', async (req, res) => {
     res.locals.operation = 'get_object';
     const { key, versionId } = keyQuery(req);
-    res.json(await getObject(pool, orgOf(res), bucketParam(req.params.bucket), key, versionId));
+    let version;
+    try {
+      version = await getObject(pool, orgOf(res), bucketParam(req.params.bucket), key, versionId);
+    } catch (err) {
+      // In a private bucket an unsigned caller learns nothing, not even whether the key exists.
+      if (res.locals.anonymous && !res.locals.bucketPublic) throw new S3Error('AccessDenied');
+      throw err;
+    }
+    assertAnonymousMayRead(res, version);
+    res.json(version);
   });
 
   router.delete('/v1/buckets/:bucket/object', async (req, res) => {
@@ -37,6 +48,13 @@ export function objectRoutes(pool: Pool, onListed: (cost: ListingCost) => void):
     } finally {
       onListed(cost);
     }
+  });
+
+  router.put('/v1/buckets/:bucket/object-acl', async (req, res) => {
+    res.locals.operation = 'put_object_acl';
+    const { key, versionId } = keyQuery(req);
+    await setObjectAcl(pool, orgOf(res), bucketParam(req.params.bucket), key, versionId, parseAclSetting(req.body));
+    res.status(204).end();
   });
 
   router.get('/v1/buckets/:bucket/versions', async (req, res) => {
