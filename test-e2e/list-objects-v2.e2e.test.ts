@@ -1,5 +1,6 @@
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { s3, uniqueBucket } from './support/clients';
+import { signedRequest } from './support/raw';
 
 describe('ListObjectsV2', () => {
   const client = s3();
@@ -60,5 +61,33 @@ describe('ListObjectsV2', () => {
 
   it('answers NoSuchBucket for a missing bucket', async () => {
     await expect(client.send(new ListObjectsV2Command({ Bucket: uniqueBucket('nope') }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+});
+
+describe('ListObjectsV2 encoding and owner', () => {
+  const client = s3();
+  const bucket = uniqueBucket('list-enc');
+
+  beforeAll(async () => {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const Key of ['a b/c+d', 'a b/e', 'x%y']) await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }));
+  });
+
+  it('url-encodes keys and prefixes with encoding-type=url exactly as AWS does (space as +, + as %2B)', async () => {
+    const folded = await signedRequest({ method: 'GET', path: `/${bucket}?list-type=2&encoding-type=url&delimiter=%2F` });
+    expect(folded.body).toContain('<EncodingType>url</EncodingType>');
+    expect(folded.body).toContain('<CommonPrefixes><Prefix>a+b/</Prefix></CommonPrefixes>');
+    expect(folded.body).toContain('<Key>x%25y</Key>');
+    const all = await signedRequest({ method: 'GET', path: `/${bucket}?list-type=2&encoding-type=url&prefix=a%20b%2F` });
+    expect(all.body).toContain('<Prefix>a+b/</Prefix>');
+    expect(all.body).toContain('<Key>a+b/c%2Bd</Key>');
+    // Without it the keys come back verbatim.
+    const plain = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(plain.Contents?.map((c) => c.Key)).toEqual(['a b/c+d', 'a b/e', 'x%y']);
+  });
+
+  it('includes the owner only with fetch-owner', async () => {
+    expect((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents?.[0]?.Owner).toBeUndefined();
+    expect((await client.send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }))).Contents?.[0]?.Owner?.ID).toMatch(/^[0-9a-f]{64}$/);
   });
 });
