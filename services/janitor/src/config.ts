@@ -4,6 +4,8 @@ import { readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/servic
 export interface JanitorConfig extends BaseConfig {
   /** BullMQ's Redis; without it the same jobs run in-process on timers (local mode). */
   redisUrl?: string;
+  /** BullMQ key prefix: several deployments (or test runs) can share one Redis. */
+  queuePrefix: string;
   metadataUrl: string;
   blobUrl: string;
   authUrl: string;
@@ -21,6 +23,7 @@ export function parseJanitorConfig(env: EnvReader): JanitorConfig {
   return {
     ...readBaseConfig(env, DEFAULT_PORTS.janitor),
     redisUrl: env.optional('REDIS_URL'),
+    queuePrefix: env.str('JANITOR_QUEUE_PREFIX', 'excloud'),
     metadataUrl: env.url('METADATA_URL', `http://127.0.0.1:${DEFAULT_PORTS.metadata}`),
     blobUrl: env.url('BLOB_URL', `http://127.0.0.1:${DEFAULT_PORTS.blob}`),
     authUrl: env.url('AUTH_URL', `http://127.0.0.1:${DEFAULT_PORTS.auth}`),
@@ -30,7 +33,7 @@ export function parseJanitorConfig(env: EnvReader): JanitorConfig {
     // Long enough for any in-flight GET of a superseded version to finish streaming.
     outboxGraceSeconds: env.int('JANITOR_OUTBOX_GRACE_SECONDS', 600, { min: 0 }),
     // A blob younger than this may belong to a PUT that has not committed yet.
-    orphanGraceSeconds: env.int('JANITOR_ORPHAN_GRACE_SECONDS', 3600, { min: 60 }),
+    orphanGraceSeconds: env.int('JANITOR_ORPHAN_GRACE_SECONDS', 3600, { min: 1 }),
     outboxIntervalMs: env.int('JANITOR_OUTBOX_INTERVAL_MS', 30_000, { min: 100 }),
     expiryIntervalMs: env.int('JANITOR_EXPIRY_INTERVAL_MS', 3_600_000, { min: 100 }),
     sweepIntervalMs: env.int('JANITOR_SWEEP_INTERVAL_MS', 6 * 3_600_000, { min: 100 }),

@@ -1,4 +1,5 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
 import { QUEUES } from '@excloud/contracts';
 import type { Logger } from '@excloud/service-kit';
 import type { JanitorMetrics } from './metrics';
@@ -21,13 +22,17 @@ export interface Scheduler {
  * with exponential backoff. Every job is idempotent, and its state lives in Postgres (outbox,
  * uploads), so Redis being down delays cleanup but loses nothing.
  */
-export async function scheduleWithBullmq(jobs: ScheduledJob[], redisUrl: string, metrics: JanitorMetrics, log: Logger): Promise<Scheduler> {
-  const connection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true } as ConnectionOptions;
+export async function scheduleWithBullmq(jobs: ScheduledJob[], redis: { url: string; prefix: string }, metrics: JanitorMetrics, log: Logger): Promise<Scheduler> {
+  // One connection for the queues; BullMQ duplicates it for each worker's blocking reads.
+  // maxRetriesPerRequest null: commands wait for Redis to come back instead of failing jobs.
+  const connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
+  connection.on('error', () => undefined);
+  const prefix = redis.prefix;
   const queues: Queue[] = [];
   const workers: Worker[] = [];
   for (const job of jobs) {
     const queueName = QUEUES[job.name];
-    const queue = new Queue(queueName, { connection });
+    const queue = new Queue(queueName, { connection, prefix });
     queue.on('error', (err) => log.warn('queue error', { queue: queueName, err }));
     await queue.upsertJobScheduler(
       job.name,
@@ -44,7 +49,7 @@ export async function scheduleWithBullmq(jobs: ScheduledJob[], redisUrl: string,
         if ((bullJob.data as { $version?: number }).$version !== 1) throw new Error(`unsupported payload version on ${queueName}`);
         return job.run();
       },
-      { connection, concurrency: 1 },
+      { connection, prefix, concurrency: 1 },
     );
     worker.on('completed', () => metrics.jobs.inc({ queue: job.name, result: 'completed' }));
     worker.on('failed', (_j, err) => {
@@ -60,6 +65,7 @@ export async function scheduleWithBullmq(jobs: ScheduledJob[], redisUrl: string,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));
+      connection.disconnect();
     },
   };
 }

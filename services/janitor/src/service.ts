@@ -39,7 +39,7 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
   ];
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', () => undefined);
-  const scheduler: Scheduler = config.redisUrl ? await scheduleWithBullmq(jobs, config.redisUrl, metrics, logger) : scheduleInProcess(jobs, metrics, logger);
+  const scheduler: Scheduler = config.redisUrl ? await scheduleWithBullmq(jobs, { url: config.redisUrl, prefix: config.queuePrefix }, metrics, logger) : scheduleInProcess(jobs, metrics, logger);
 
   // Gauges are read at scrape time, so they are fresh whatever the job intervals.
   const refreshGauges = async () => {

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, openSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { createAccessKey, createOrg, generateTokenKey, migrateAuth, parseAuthConfig } from '@excloud/auth';
+import { migrateMetadata } from '@excloud/metadata';
+import { asOrgId } from '@excloud/contracts';
+import { envReader } from '@excloud/service-kit';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '@excloud/test-kit';
+
+const ROOT = path.resolve(__dirname, '../..');
+export type ServiceName = 'auth' | 'metadata' | 'blob' | 'janitor' | 'gateway';
+const ORDER: ServiceName[] = ['auth', 'metadata', 'blob', 'janitor', 'gateway'];
+
+/**
+ * The production topology for fault tests: one process per service, each killable and
+ * restartable on its own port, real Postgres and Redis, fsync'd filesystem blobs.
+ */
+export class Topology {
+  private readonly children = new Map<ServiceName, ChildProcess>();
+  private constructor(
+    readonly db: TestDatabase,
+    readonly dataDir: string,
+    readonly ports: Record<ServiceName | 'ops', number>,
+    private readonly env: Record<ServiceName, Record<string, string>>,
+    readonly credentials: { accessKeyId: string; secretAccessKey: string },
+    readonly adminToken: string,
+  ) {}
+
+  static async start(extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<Topology> {
+    const db = await createTestDatabase();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'excloud-topology-'));
+    const ports = { auth: await freePort(), metadata: await freePort(), blob: await freePort(), janitor: await freePort(), gateway: await freePort(), ops: await freePort() };
+    const adminToken = randomBytes(24).toString('hex');
+    const urls = { AUTH_URL: `http://127.0.0.1:${ports.auth}`, METADATA_URL: `http://127.0.0.1:${ports.metadata}`, BLOB_URL: `http://127.0.0.1:${ports.blob}` };
+    const common = { ...urls, HOST: '127.0.0.1', DATABASE_URL: db.url, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' };
+    const authEnv = { AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(), AUTH_ADMIN_TOKEN: adminToken };
+    const env: Record<ServiceName, Record<string, string>> = {
+      auth: { ...common, ...authEnv, PORT: String(ports.auth) },
+      metadata: { ...common, PORT: String(ports.metadata) },
+      blob: { ...common, PORT: String(ports.blob), BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}` },
+      janitor: { ...common, PORT: String(ports.janitor), AUTH_ADMIN_TOKEN: adminToken, REDIS_URL: await testRedisUrl(), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}`, ...extraEnv.janitor },
+      gateway: { ...common, PORT: String(ports.gateway), GATEWAY_OPS_PORT: String(ports.ops), GATEWAY_AUTH_CACHE_TTL_MS: '1000' },
+    };
+    const pool = new Pool({ connectionString: db.url });
+    pool.on('error', () => undefined);
+    let credentials;
+    try {
+      await migrateAuth(pool);
+      await migrateMetadata(pool);
+      const config = parseAuthConfig(envReader(env.auth));
+      await createOrg(pool, { id: 'fault-org' });
+      credentials = await createAccessKey(pool, config, asOrgId('fault-org'));
+    } finally {
+      await pool.end();
+    }
+    const t = new Topology(db, dataDir, ports, env, credentials, adminToken);
+    for (const name of ORDER) await t.startService(name);
+    return t;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.ports.gateway}`;
+  }
+
+  async startService(name: ServiceName): Promise<void> {
+    const log = openSync(path.join(this.dataDir, `${name}.log`), 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], { cwd: ROOT, env: { ...process.env, ...this.env[name] }, stdio: ['ignore', log, log] });
+    this.children.set(name, child);
+    const port = name === 'gateway' ? this.ports.ops : this.ports[name];
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${this.dataDir}/${name}.log`);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`${name} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** SIGKILL: no graceful shutdown, in-flight work is cut wherever it is. */
+  async kill(name: ServiceName): Promise<void> {
+    const child = this.children.get(name);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async runJanitor(job: 'outbox' | 'uploadExpiry' | 'orphanSweep'): Promise<unknown> {
+    const res = await fetch(`http://127.0.0.1:${this.ports.janitor}/v1/jobs/${job}/run`, { method: 'POST', headers: { authorization: `Bearer ${this.adminToken}` } });
+    if (!res.ok) throw new Error(`janitor ${job}: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
+
+  async stop(): Promise<void> {
+    for (const name of [...ORDER].reverse()) await this.kill(name);
+    await this.db.drop();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
