@@ -139,6 +139,8 @@ export interface UploadPartRecord {
 
 export interface CompleteUploadRequest {
   parts: Array<{ partNumber: number; etag: string; checksums: Partial<Record<ChecksumAlgorithm, string>> }>;
+  /** Whole-object checksums the client sent with Complete (x-amz-checksum-*), to verify. */
+  checksums?: Partial<Record<ChecksumAlgorithm, string>>;
   ifMatch?: string;
   ifNoneMatch?: string;
 }

@@ -18,3 +18,4 @@ export {
   isWellFormedChecksum,
 } from './checksum';
 export type { Checksum, ChecksumAlgorithm } from './checksum';
+export { combineCrcs, isCombinableCrc } from './crc-combine';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ChecksumAlgorithm, CompleteUploadRequest, ManifestPart, ObjectVersion } from '@excloud/contracts';
+import type { ChecksumAlgorithm, CompleteUploadRequest, ManifestPart, ObjectVersion, UploadInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
-import { createChecksum } from '@excloud/sigv4';
+import { combineCrcs, createChecksum, isCombinableCrc } from '@excloud/sigv4';
 import { lockKey, withTransaction } from './db';
 import { latestVersion, lockBucketForWrite, publishVersion } from './object-store';
 import { unquoteEtag } from './rows';
@@ -24,7 +24,11 @@ export async function completeUpload(pool: Pool, orgId: string, bucket: string, 
     const upload = await findUpload(tx, orgId, bucket, key, uploadId, 'FOR UPDATE');
     const uploaded = new Map((await uploadParts(tx, orgId, bucket, uploadId)).map((p) => [p.part_number, p]));
     const chosen = selectParts(req, uploaded);
-    const algorithm = upload.checksumType === 'FULL_OBJECT' ? undefined : upload.checksumAlgorithm;
+    const checksums = objectChecksums(upload, chosen);
+    for (const [alg, expected] of Object.entries(req.checksums ?? {})) {
+      const actual = checksums[alg as ChecksumAlgorithm];
+      if (actual !== undefined && actual !== expected) throw new S3Error('BadDigest', `The ${alg} you specified did not match the calculated checksum.`);
+    }
 
     await lockKey(tx, orgId, bucket, key);
     const latest = await latestVersion(tx, orgId, bucket, key);
@@ -37,7 +41,7 @@ export async function completeUpload(pool: Pool, orgId: string, bucket: string, 
       etag: multipartEtag(chosen.map((p) => p.etag)),
       headers: upload.headers,
       userMetadata: upload.userMetadata,
-      checksums: algorithm ? { [algorithm]: compositeChecksum(algorithm, chosen) } : {},
+      checksums,
       manifest,
       acl: upload.acl,
     });
@@ -77,6 +81,29 @@ export function multipartEtag(partEtags: string[]): string {
   const md5 = createHash('md5');
   for (const e of partEtags) md5.update(Buffer.from(unquoteEtag(e), 'hex'));
   return `"${md5.digest('hex')}-${partEtags.length}"`;
+}
+
+/**
+ * The object's checksum: COMPOSITE (checksum of the part checksums, `-N`), or FULL_OBJECT for
+ * CRCs (the CRC of the whole object, combined from the part CRCs and sizes, no byte re-read).
+ */
+function objectChecksums(upload: UploadInfo, parts: PartRow[]): Partial<Record<ChecksumAlgorithm, string>> {
+  const alg = upload.checksumAlgorithm;
+  if (!alg) return {};
+  if (upload.checksumType === 'FULL_OBJECT') {
+    if (!isCombinableCrc(alg)) return {};
+    return {
+      [alg]: combineCrcs(
+        alg,
+        parts.map((p) => {
+          const checksum = p.checksums?.[alg];
+          if (checksum === undefined) throw new S3Error('InvalidPart', `Part ${p.part_number} was uploaded without a ${alg} checksum.`);
+          return { checksum, size: Number(p.size) };
+        }),
+      ),
+    };
+  }
+  return { [alg]: compositeChecksum(alg, parts) };
 }
 
 /** COMPOSITE checksum: the checksum of the concatenated binary part checksums, suffixed -N. */

@@ -27,7 +27,7 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
     bucket,
     key,
     uploadId,
-    { parts, ifMatch: header(ctx.req, 'if-match'), ifNoneMatch: header(ctx.req, 'if-none-match') },
+    { parts, checksums: wholeObjectChecksums(ctx), ifMatch: header(ctx.req, 'if-match'), ifNoneMatch: header(ctx.req, 'if-none-match') },
     ctx.requestId,
   );
   const checksumFields: Record<string, string> = {};
@@ -44,9 +44,25 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
       Key: key,
       ETag: version.etag,
       ...checksumFields,
-      ChecksumType: Object.keys(checksumFields).length > 0 ? 'COMPOSITE' : undefined,
+      ChecksumType: checksumTypeOf(version.checksums),
     }),
   };
+}
+
+function wholeObjectChecksums(ctx: OperationContext): Partial<Record<ChecksumAlgorithm, string>> {
+  const out: Partial<Record<ChecksumAlgorithm, string>> = {};
+  for (const [, alg] of CHECKSUM_FIELDS) {
+    const value = header(ctx.req, `x-amz-checksum-${alg.toLowerCase()}`);
+    if (value !== undefined) out[alg] = value.trim();
+  }
+  return out;
+}
+
+/** Composite checksums carry their part count (`…-N`); a full-object CRC does not. */
+export function checksumTypeOf(checksums: Partial<Record<ChecksumAlgorithm, string>>): 'COMPOSITE' | 'FULL_OBJECT' | undefined {
+  const values = Object.values(checksums);
+  if (values.length === 0) return undefined;
+  return values.some((v) => /-\d+$/.test(v ?? '')) ? 'COMPOSITE' : 'FULL_OBJECT';
 }
 
 export function parseCompleteRequest(text: string) {

@@ -1,4 +1,4 @@
-import { toXml } from '@excloud/s3-protocol';
+import { S3Error, toXml } from '@excloud/s3-protocol';
 import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
 import { checksumAlgorithmHeader, checksumTypeHeader } from '../multipart-params';
 import { cannedAclHeader } from '../acl';
@@ -10,7 +10,17 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   const key = keyOf(ctx);
   assertValidKey(key);
   const checksumAlgorithm = checksumAlgorithmHeader(ctx.req, 'x-amz-checksum-algorithm');
-  const checksumType = checksumTypeHeader(ctx.req) ?? (checksumAlgorithm ? 'COMPOSITE' : undefined);
+  // As S3: CRC64NVME is full-object only and its default; SHA checksums can only be composite.
+  const checksumType = checksumTypeHeader(ctx.req) ?? (checksumAlgorithm === 'CRC64NVME' ? 'FULL_OBJECT' : checksumAlgorithm ? 'COMPOSITE' : undefined);
+  if (checksumType === 'FULL_OBJECT' && (checksumAlgorithm === 'SHA1' || checksumAlgorithm === 'SHA256')) {
+    throw new S3Error('InvalidRequest', `The FULL_OBJECT checksum type cannot be used with the ${checksumAlgorithm.toLowerCase()} checksum algorithm.`);
+  }
+  if (checksumType === 'COMPOSITE' && checksumAlgorithm === 'CRC64NVME') {
+    throw new S3Error('InvalidRequest', 'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
+  }
+  if (checksumType !== undefined && checksumAlgorithm === undefined) {
+    throw new S3Error('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+  }
   const upload = await ctx.services.metadata.createUpload(
     ctx.caller.token,
     bucket,

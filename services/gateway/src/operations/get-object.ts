@@ -5,6 +5,7 @@ import { objectResponseHeaders } from '../object-headers';
 import { streamObject } from '../object-stream';
 import { parseRange, type ByteRange } from '../range';
 import { parsePartNumber } from '../multipart-params';
+import { checksumTypeOf } from './complete-multipart-upload';
 import { S3Error } from '@excloud/s3-protocol';
 import { header } from '../upload-body';
 
@@ -28,7 +29,7 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
   // Stored checksums describe the whole object: S3 returns them on request, never for a range.
   if (!range && header(ctx.req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
     for (const [alg, value] of Object.entries(version.checksums)) headers[`x-amz-checksum-${alg.toLowerCase()}`] = value;
-    if (Object.keys(version.checksums).length > 0) headers['x-amz-checksum-type'] = 'FULL_OBJECT';
+    headers['x-amz-checksum-type'] = checksumTypeOf(version.checksums);
   }
   if (!range) {
     return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? fullBody(ctx, version) : undefined };

@@ -91,5 +91,5 @@ function parseComplete(body: unknown): CompleteUploadRequest {
     if (!Number.isInteger(p?.partNumber) || typeof p.etag !== 'string') throw new S3Error('MalformedXML');
     return { partNumber: p.partNumber, etag: p.etag, checksums: (p.checksums ?? {}) as Partial<Record<ChecksumAlgorithm, string>> };
   });
-  return { parts, ifMatch: b.ifMatch ?? undefined, ifNoneMatch: b.ifNoneMatch ?? undefined };
+  return { parts, checksums: b.checksums ?? undefined, ifMatch: b.ifMatch ?? undefined, ifNoneMatch: b.ifNoneMatch ?? undefined };
 }
