@@ -147,12 +147,13 @@ describe('delimiter', () => {
 });
 
 describe('skipping folders', () => {
-  const FOLDERS = 40;
-  const PER_FOLDER = 200;
+  // The issue's scale: 100,000 keys in 100 folders.
+  const FOLDERS = 100;
+  const PER_FOLDER = 1000;
 
   beforeAll(async () => {
     await t.client.createBucket(token, 'big', {});
-    // Seeded in SQL: 8,000 committed versions through HTTP would dominate the test's runtime.
+    // Seeded in SQL: 100,000 committed versions through HTTP would dominate the test's runtime.
     await t.pool.query(
       `INSERT INTO object_versions (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag)
        SELECT $1, 'big', 'dir' || lpad(f::text, 3, '0') || '/' || lpad(k::text, 4, '0'), 'null', true, false, 1, '"e"'
@@ -172,14 +173,14 @@ describe('skipping folders', () => {
     expect(r.commonPrefixes[0]).toBe('dir001/');
     expect(r.contents.map((c) => c.key)).toEqual(['top']);
     expect(r.isTruncated).toBe(false);
-    // 41 entries out of 8,001 keys: one row per folder, plus the key and the end-of-range probe.
+    // 101 entries out of 100,001 keys: one row per folder, plus the key and the end-of-range probe.
     expect(rows).toBeLessThanOrEqual(FOLDERS + 2);
     expect(queries).toBeLessThanOrEqual(FOLDERS + 2);
   });
 
   it('pages through the folders with one row each', async () => {
     const rowsBefore = await listingCounter('rows');
-    const { entries, pages } = await listAll('big', { delimiter: '/', maxKeys: 10 });
+    const { entries, pages } = await listAll('big', { delimiter: '/', maxKeys: 25 });
     expect(entries).toHaveLength(FOLDERS + 1);
     expect(pages).toBe(5);
     expect((await listingCounter('rows')) - rowsBefore).toBeLessThanOrEqual(2 * (FOLDERS + 1) + 10);
