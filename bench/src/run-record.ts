@@ -1,0 +1,45 @@
+import type { CellSummary, TargetName } from './cell-result';
+import type { MachineInfo, Versions } from './machine';
+import type { CellDef } from './matrix';
+import type { ProfileSummary } from './profile';
+import type { GroupUsage } from './process-stats';
+
+/** Everything one `pnpm bench` run measured: the report is a pure function of this. */
+export interface CellRun {
+  def: CellDef;
+  target: TargetName;
+  summary: CellSummary;
+  /** CPU and peak RSS per process group during the cell. */
+  resources?: Record<string, GroupUsage>;
+  /** Requests the auth service served during the cell (excloud only). */
+  authCalls?: number;
+  /** Postgres transactions committed in the bench database during the cell (excloud only). */
+  pgCommits?: number;
+}
+
+export interface ProfiledCell {
+  cell: string;
+  title: string;
+  ops: number;
+  seconds: number;
+  services: Record<string, ProfileSummary | undefined>;
+  /** CPU per request of every process group (from /proc), Postgres included. */
+  cpuMsPerOp: Record<string, number>;
+  pgCommitsPerOp?: number;
+}
+
+export interface RunRecord {
+  startedAt: Date;
+  finishedAt: Date;
+  command: string;
+  seconds: number;
+  signedPayload: boolean;
+  machine: MachineInfo;
+  versions: Versions;
+  cells: CellRun[];
+  /** VmHWM of each service process at the end of the run, MiB. */
+  peakRssMib: Record<string, number>;
+  authCacheTtlMs: number;
+  notes: string[];
+  profile?: ProfiledCell[];
+}

@@ -1,0 +1,209 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { createAccessKey, createOrg, generateTokenKey, parseAuthConfig } from '@excloud/auth';
+import { asOrgId } from '@excloud/contracts';
+import { envReader } from '@excloud/service-kit';
+import { sleep } from './infra';
+
+/**
+ * The stack in its production topology: one node process per service, real Postgres and
+ * Redis, filesystem blobs with fsync on. Started by `node --import tsx services/<name>/src/main.ts`
+ * exactly as a container would, optionally under --cpu-prof.
+ */
+export const SERVICES = ['auth', 'metadata', 'blob', 'janitor', 'gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+export const BENCH_ORG = 'bench';
+
+export interface StackSecrets {
+  authSecretKey: string;
+  authTokenPrivateJwk: string;
+  authAdminToken: string;
+  blobMasterKeys: string;
+}
+
+export interface StackConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  blobRoot: string;
+  logDir: string;
+  secrets: StackSecrets;
+  ports: Record<ServiceName | 'gatewayOps', number>;
+}
+
+export interface RunningService {
+  name: ServiceName;
+  pid: number;
+  port: number;
+  child: ChildProcess;
+  logFile: string;
+}
+
+export async function newStackConfig(opts: { databaseUrl: string; redisUrl: string; blobRoot: string; logDir: string }): Promise<StackConfig> {
+  const ports = {} as StackConfig['ports'];
+  for (const name of [...SERVICES, 'gatewayOps'] as const) ports[name] = await freePort();
+  return {
+    ...opts,
+    ports,
+    secrets: {
+      authSecretKey: randomBytes(32).toString('base64'),
+      authTokenPrivateJwk: await generateTokenKey(),
+      authAdminToken: randomBytes(24).toString('hex'),
+      blobMasterKeys: `k1:${randomBytes(32).toString('base64')}`,
+    },
+  };
+}
+
+/** Applies every service's migrations with the repo's own script (what the Helm job runs). */
+export async function migrate(config: StackConfig): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: config.databaseUrl, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`migrations failed (exit ${code}):\n${output}`);
+}
+
+/** The org the bench works as, and one access key for it. */
+export async function createBenchCredentials(config: StackConfig): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const authConfig = parseAuthConfig(envReader(serviceEnv(config, 'auth')));
+  const pool = new Pool({ connectionString: config.databaseUrl });
+  try {
+    const orgId = asOrgId(BENCH_ORG);
+    await createOrg(pool, { id: orgId, name: 'Benchmark' });
+    const key = await createAccessKey(pool, authConfig, orgId);
+    return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+  } finally {
+    await pool.end();
+  }
+}
+
+export function serviceEnv(config: StackConfig, name: ServiceName): Record<string, string> {
+  const url = (s: ServiceName) => `http://127.0.0.1:${config.ports[s]}`;
+  const common = {
+    HOST: '127.0.0.1',
+    PORT: String(config.ports[name]),
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    AUTH_URL: url('auth'),
+    METADATA_URL: url('metadata'),
+    BLOB_URL: url('blob'),
+  };
+  switch (name) {
+    case 'auth':
+      return {
+        ...common,
+        AUTH_SECRET_KEY: config.secrets.authSecretKey,
+        AUTH_TOKEN_PRIVATE_JWK: config.secrets.authTokenPrivateJwk,
+        AUTH_ADMIN_TOKEN: config.secrets.authAdminToken,
+      };
+    case 'blob':
+      return { ...common, BLOB_BACKEND: 'fs', BLOB_FS_ROOT: config.blobRoot, BLOB_FSYNC: 'true', BLOB_MASTER_KEYS: config.secrets.blobMasterKeys };
+    case 'janitor':
+      return { ...common, AUTH_ADMIN_TOKEN: config.secrets.authAdminToken };
+    case 'gateway':
+      return { ...common, GATEWAY_OPS_PORT: String(config.ports.gatewayOps), GATEWAY_BASE_DOMAIN: 'buckets.localhost' };
+    default:
+      return common;
+  }
+}
+
+export class Stack {
+  private constructor(
+    readonly config: StackConfig,
+    readonly services: RunningService[],
+  ) {}
+
+  get gatewayPort(): number {
+    return this.config.ports.gateway;
+  }
+
+  /** Spawns every service, then waits until each answers /readyz (the gateway's on its ops port). */
+  static async start(config: StackConfig, opts: { cpuProfDir?: string; timeoutMs?: number } = {}): Promise<Stack> {
+    mkdirSync(config.logDir, { recursive: true });
+    const services: RunningService[] = [];
+    for (const name of SERVICES) {
+      const logFile = path.join(config.logDir, `${name}.log`);
+      const fd = openSync(logFile, 'a');
+      const profArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfDir, name)}`] : [];
+      const child = spawn(process.execPath, [...profArgs, '--import', 'tsx', `services/${name}/src/main.ts`], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) },
+        stdio: ['ignore', fd, fd],
+      });
+      closeSync(fd);
+      services.push({ name, pid: child.pid!, port: config.ports[name], child, logFile });
+    }
+    const stack = new Stack(config, services);
+    try {
+      await Promise.all(services.map((s) => stack.waitReady(s, opts.timeoutMs ?? 120_000)));
+    } catch (err) {
+      await stack.stop();
+      throw err;
+    }
+    return stack;
+  }
+
+  pidOf(name: ServiceName): number {
+    return this.services.find((s) => s.name === name)!.pid;
+  }
+
+  /** Stops the gateway first so no new work reaches the others; SIGTERM lets --cpu-prof write its file. */
+  async stop(): Promise<void> {
+    for (const s of [...this.services].reverse()) {
+      if (s.child.exitCode !== null || s.child.signalCode !== null) continue;
+      const exited = new Promise<void>((resolve) => s.child.once('exit', () => resolve()));
+      s.child.kill('SIGTERM');
+      const timer = setTimeout(() => s.child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+
+  private async waitReady(s: RunningService, timeoutMs: number): Promise<void> {
+    const port = s.name === 'gateway' ? this.config.ports.gatewayOps : s.port;
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      if (s.child.exitCode !== null) throw new Error(`${s.name} exited with ${s.child.exitCode} while starting:\n${tail(s.logFile)}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) return;
+        last = `${res.status} ${await res.text()}`;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      await sleep(250);
+    }
+    throw new Error(`${s.name} not ready after ${timeoutMs} ms (last answer: ${last}):\n${tail(s.logFile)}`);
+  }
+}
+
+export function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
