@@ -93,7 +93,9 @@ export class FilesystemBackend implements BlobBackend {
       if (!st.isFile()) throw new BlobNotFoundError(opts.id);
       if (opts.range) assertRangeWithin(opts.range, st.size, opts.id);
       // An open descriptor keeps reading the same bytes even if the blob is deleted meanwhile.
-      return fh.createReadStream(opts.range ? { start: opts.range.start, end: opts.range.end } : {});
+      // 512 KiB reads: 16x fewer syscalls and stream events than the 64 KiB default, still bounded memory.
+      const highWaterMark = 512 * 1024;
+      return fh.createReadStream(opts.range ? { start: opts.range.start, end: opts.range.end, highWaterMark } : { highWaterMark });
     } catch (err) {
       await fh.close().catch(() => undefined);
       throw err;

@@ -7,7 +7,7 @@ export interface BlobPutResult {
   blobId: string;
   size: number;
   md5: string; // hex
-  sha256: string; // hex
+  sha256?: string; // hex, only when a SHA256 checksum was requested
   checksums: Partial<Record<ChecksumAlgorithm, string>>; // base64, as S3 shows them
   encryption: BlobKeyInfo;
 }

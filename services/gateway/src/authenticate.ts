@@ -67,6 +67,7 @@ interface CachedKey {
  */
 export class Authenticator {
   private readonly cache = new Map<string, CachedKey>();
+  private readonly inflight = new Map<string, Promise<CachedKey>>();
 
   constructor(
     private readonly auth: AuthClient,
@@ -88,27 +89,45 @@ export class Authenticator {
       if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
       return { orgId: hit.orgId, accessKeyId: parsed.accessKeyId, token: hit.token, signingKey: hit.signingKey, auth: parsed };
     }
-    let verified;
+    // One request per scope asks auth; the others wait for its signing key and check their own
+    // signature locally, so a cache expiry under load costs one auth call, not one per request.
+    const pending = this.inflight.get(cacheKey);
+    if (pending) {
+      const shared = await pending.catch(() => undefined);
+      if (shared) {
+        if (!verifySignature(shared.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
+        return { orgId: shared.orgId, accessKeyId: parsed.accessKeyId, token: shared.token, signingKey: shared.signingKey, auth: parsed };
+      }
+    }
+    const fetching = this.fetchKey(parsed, sts, requestId);
+    this.inflight.set(cacheKey, fetching);
+    let entry: CachedKey;
     try {
-      verified = await this.auth.verify(
-        { accessKeyId: parsed.accessKeyId, date: parsed.date, region: parsed.region, service: parsed.service, stringToSign: sts, signature: parsed.signature },
-        requestId,
-      );
+      entry = await fetching;
     } catch (err) {
       this.cache.delete(cacheKey);
       if (err instanceof S3Error && err.code === 'SignatureDoesNotMatch') throw signatureMismatch(parsed, sts, creq);
       throw err;
+    } finally {
+      if (this.inflight.get(cacheKey) === fetching) this.inflight.delete(cacheKey);
     }
-    const entry: CachedKey = {
+    if (this.cache.size > 50_000) this.cache.clear();
+    this.cache.set(cacheKey, entry);
+    return { orgId: entry.orgId, accessKeyId: parsed.accessKeyId, token: entry.token, signingKey: entry.signingKey, auth: parsed };
+  }
+
+  private async fetchKey(parsed: ParsedAuth, sts: string, requestId: string): Promise<CachedKey> {
+    const verified = await this.auth.verify(
+      { accessKeyId: parsed.accessKeyId, date: parsed.date, region: parsed.region, service: parsed.service, stringToSign: sts, signature: parsed.signature },
+      requestId,
+    );
+    return {
       orgId: asOrgId(verified.orgId),
       signingKey: Buffer.from(verified.signingKey, 'hex'),
       token: verified.token,
       tokenExpiresAt: verified.tokenExpiresAt,
-      fetchedAt: now,
+      fetchedAt: Date.now(),
     };
-    if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(cacheKey, entry);
-    return { orgId: entry.orgId, accessKeyId: parsed.accessKeyId, token: entry.token, signingKey: entry.signingKey, auth: parsed };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ChecksumAlgorithm } from '@excloud/contracts';
 import { S3Error, toXml } from '@excloud/s3-protocol';
+import { assertBucketExists } from '../bucket-check';
 import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
 import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
 import { cannedAclHeader } from '../acl';
@@ -34,7 +35,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   if (src.size > MAX_COPY_BYTES) {
     throw new S3Error('InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_BYTES}`);
   }
-  await ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId);
+  await assertBucketExists(ctx, bucket);
 
   const body = streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
   const wanted = Object.keys(src.checksums) as ChecksumAlgorithm[];

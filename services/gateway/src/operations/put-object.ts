@@ -1,5 +1,6 @@
 import type { BlobPutResult, ChecksumAlgorithm, ObjectVersion } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
+import { assertBucketExists } from '../bucket-check';
 import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
@@ -21,7 +22,7 @@ export async function putObject(ctx: OperationContext): Promise<S3Result> {
   const acl = cannedAclHeader(ctx.req);
   const body = openUploadBody(ctx.req, ctx.caller, ctx.config.maxPutBytes);
   // Refuse before reading the body when the bucket does not exist.
-  await ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId);
+  await assertBucketExists(ctx, bucket);
 
   const stored = await storeBlob(ctx, body);
   try {
