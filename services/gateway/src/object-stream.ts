@@ -4,6 +4,34 @@ import type { BlobClient } from '@excloud/internal-client';
 import type { ByteRange } from './range';
 
 /**
+ * Like streamObject, but resolves only once the first blob answered: a missing or unreadable blob
+ * becomes an S3 error before any header is sent. A range inside one blob (every single-PUT
+ * object) is that blob's response itself, with no extra stream in between.
+ */
+export async function openObjectStream(opts: Parameters<typeof streamObject>[0]): Promise<Readable> {
+  const overlapping = partsOverlapping(opts.manifest, opts.range);
+  if (overlapping.length === 1) {
+    const { part, from, to } = overlapping[0]!;
+    const whole = from === 0 && to === part.size - 1;
+    return opts.blob.get(opts.token, part, whole ? undefined : { start: from, end: to }, opts.requestId);
+  }
+  return streamObject(opts);
+}
+
+function partsOverlapping(manifest: ManifestPart[], range: ByteRange): Array<{ part: ManifestPart; from: number; to: number }> {
+  const out: Array<{ part: ManifestPart; from: number; to: number }> = [];
+  let offset = 0;
+  for (const part of manifest) {
+    const partStart = offset;
+    const partEnd = offset + part.size - 1;
+    offset += part.size;
+    if (part.size === 0 || partEnd < range.start || partStart > range.end) continue;
+    out.push({ part, from: Math.max(range.start, partStart) - partStart, to: Math.min(range.end, partEnd) - partStart });
+  }
+  return out;
+}
+
+/**
  * Plaintext of an object (or a range of it) from its manifest: each overlapping blob is fetched
  * in turn, so memory stays bounded whatever the object size. An error in any blob breaks the
  * stream, never splices wrong bytes.

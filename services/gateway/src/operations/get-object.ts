@@ -2,7 +2,7 @@ import type { ObjectVersion } from '@excloud/contracts';
 import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
 import { evaluateReadConditions } from '../conditions';
 import { objectResponseHeaders } from '../object-headers';
-import { streamObject } from '../object-stream';
+import { openObjectStream } from '../object-stream';
 import { parseRange, type ByteRange } from '../range';
 import { parsePartNumber } from '../multipart-params';
 import { checksumTypeOf } from './complete-multipart-upload';
@@ -32,7 +32,7 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
     headers['x-amz-checksum-type'] = checksumTypeOf(version.checksums);
   }
   if (!range) {
-    return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? fullBody(ctx, version) : undefined };
+    return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? await fullBody(ctx, version) : undefined };
   }
   return {
     status: 206,
@@ -41,7 +41,7 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
       'content-length': String(range.end - range.start + 1),
       'content-range': `bytes ${range.start}-${range.end}/${version.size}`,
     },
-    body: withBody ? streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
+    body: withBody ? await openObjectStream({ blob: ctx.services.blob, token: ctx.caller.token, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
   };
 }
 
@@ -63,9 +63,9 @@ function partRange(ctx: OperationContext, version: ObjectVersion, headers: Recor
   return { start, end: start + size - 1 };
 }
 
-function fullBody(ctx: OperationContext, version: ObjectVersion) {
+async function fullBody(ctx: OperationContext, version: ObjectVersion) {
   if (version.size === 0) return undefined;
-  return streamObject({
+  return openObjectStream({
     blob: ctx.services.blob,
     token: ctx.caller.token,
     manifest: version.manifest,
