@@ -39,7 +39,13 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
   ];
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', () => undefined);
-  const scheduler: Scheduler = config.redisUrl ? await scheduleWithBullmq(jobs, { url: config.redisUrl, prefix: config.queuePrefix }, metrics, logger) : scheduleInProcess(jobs, metrics, logger);
+  // With Redis down the janitor still starts (not ready) and registers its schedulers once Redis
+  // answers: nothing is lost meanwhile, outbox rows and uploads wait in Postgres.
+  let scheduler: Scheduler | undefined;
+  const scheduling = config.redisUrl
+    ? scheduleWithBullmq(jobs, { url: config.redisUrl, prefix: config.queuePrefix }, metrics, logger).then((s) => (scheduler = s))
+    : Promise.resolve((scheduler = scheduleInProcess(jobs, metrics, logger)));
+  scheduling.catch((err: Error) => logger.error('janitor schedulers failed to start', { err }));
 
   // Gauges are read at scrape time, so they are fresh whatever the job intervals.
   const refreshGauges = async () => {
@@ -57,6 +63,7 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
         if (redis.status === 'wait') await redis.connect();
         await redis.ping();
       }
+      if (!scheduler) throw new Error('job schedulers not registered yet');
     },
   });
   app.use('/metrics', (_req, _res, next) => {
@@ -79,10 +86,10 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
     logger,
     graceMs: config.shutdownGraceMs,
     onClose: async () => {
-      await scheduler.close();
+      await scheduler?.close();
       redis?.disconnect();
     },
   });
-  logger.info('janitor listening', { port: server.port, mode: scheduler.mode });
+  logger.info('janitor listening', { port: server.port, mode: config.redisUrl ? 'bullmq' : 'in-process' });
   return server;
 }
