@@ -32,3 +32,11 @@ describe('S3Error', () => {
     expect(S3Error.fromWire({ error: { code: 'Bogus' } }, 502).code).toBe('InternalError');
   });
 });
+
+describe('parseXml entities', () => {
+  it('decodes numeric character references (rclone quotes ETags with &#34;) without double-decoding &amp;', () => {
+    const doc = parseXml('<Part><ETag>&#34;abc&#34;</ETag><Key>&amp;#34; &amp;amp; &#x41;</Key></Part>') as { Part: { ETag: string; Key: string } };
+    expect(doc.Part.ETag).toBe('"abc"');
+    expect(doc.Part.Key).toBe('&#34; &amp; A');
+  });
+});

@@ -42,7 +42,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  // Numeric character references (&#34; — rclone writes ETag quotes that way) must decode; &amp; is decoded last, never twice.
+  htmlEntities: true,
 });
 
 /** Parse a request body; throws on malformed XML so callers can answer MalformedXML. */
