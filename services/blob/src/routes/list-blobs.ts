@@ -49,19 +49,23 @@ export function listBlobsRoute(deps: BlobRouteDeps) {
     const prefix = scopedPrefix(orgOf(res), queryString(req, 'prefix'));
     const after = queryString(req, 'after');
     const limit = parseLimit(queryString(req, 'limit'));
-    const page: BlobListPage = { blobs: [] };
-    try {
-      // One extra entry tells whether another page exists without a second round trip.
-      for await (const entry of deps.backend.list({ prefix, after, limit: limit + 1 })) {
-        if (page.blobs.length === limit) {
-          page.next = page.blobs[limit - 1]!.id;
-          break;
-        }
-        page.blobs.push({ id: entry.id, size: entry.size, lastModified: entry.lastModified.toISOString() });
-      }
-    } catch (err) {
-      throw toS3Error(err);
-    }
-    res.json(page);
+    res.json(await listPage(deps, { prefix, after, limit }));
   };
+}
+
+/** One page of blob ids in order; one extra entry tells whether another page exists without a second round trip. */
+export async function listPage(deps: BlobRouteDeps, opts: { prefix?: string; after?: string; limit: number }): Promise<BlobListPage> {
+  const page: BlobListPage = { blobs: [] };
+  try {
+    for await (const entry of deps.backend.list({ prefix: opts.prefix, after: opts.after, limit: opts.limit + 1 })) {
+      if (page.blobs.length === opts.limit) {
+        page.next = page.blobs[opts.limit - 1]!.id;
+        break;
+      }
+      page.blobs.push({ id: entry.id, size: entry.size, lastModified: entry.lastModified.toISOString() });
+    }
+  } catch (err) {
+    throw toS3Error(err);
+  }
+  return page;
 }

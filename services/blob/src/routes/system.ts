@@ -3,7 +3,7 @@ import { isValidBlobId } from '@excloud/blob-backend';
 import { S3Error } from '@excloud/s3-protocol';
 import { toS3Error } from '../backend-errors';
 import { blobIdParam, type BlobRouteDeps } from './deps';
-import { MAX_LIST_LIMIT, type BlobListPage } from './list-blobs';
+import { MAX_LIST_LIMIT, listPage } from './list-blobs';
 
 /**
  * Cross-org maintenance for the janitor (system token only): list every blob for the orphan
@@ -14,19 +14,7 @@ export function systemListBlobsRoute(deps: BlobRouteDeps) {
     res.locals.operation = 'system_list_blobs';
     const after = typeof req.query.after === 'string' ? req.query.after : undefined;
     const limit = Math.min(Number(req.query.limit ?? MAX_LIST_LIMIT) || MAX_LIST_LIMIT, MAX_LIST_LIMIT);
-    const page: BlobListPage = { blobs: [] };
-    try {
-      for await (const entry of deps.backend.list({ after, limit: limit + 1 })) {
-        if (page.blobs.length === limit) {
-          page.next = page.blobs[limit - 1]!.id;
-          break;
-        }
-        page.blobs.push({ id: entry.id, size: entry.size, lastModified: entry.lastModified.toISOString() });
-      }
-    } catch (err) {
-      throw toS3Error(err);
-    }
-    res.json(page);
+    res.json(await listPage(deps, { after, limit }));
   };
 }
 
