@@ -1,7 +1,8 @@
 import type { ListUploadsQuery, ListUploadsResult } from '@excloud/contracts';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
-import { commonPrefixOf, successor } from './key-range';
+import { successor } from './key-range';
+import { cursorPastPrefixMarker, rollUp, type RollupCursor } from './rollup';
 
 interface UploadListRow {
   key: string;
@@ -9,14 +10,8 @@ interface UploadListRow {
   initiated: Date;
 }
 
-/** Position after which the next page starts: a key, and within it an upload (by initiation). */
-interface Cursor {
-  key: string;
-  /** Uploads of `key` initiated before (initiated, uploadId) are done; undefined: the whole key is done. */
-  within?: { uploadId: string };
-  /** Start at `key` itself (inclusive), e.g. after skipping a common prefix. */
-  inclusive?: boolean;
-}
+/** Within a key, uploads up to and including this one (by initiation order) are done. */
+type Cursor = RollupCursor<{ uploadId: string }>;
 
 const BATCH = 1001;
 
@@ -30,42 +25,20 @@ export async function listUploads(db: Queryable, orgId: string, bucket: string, 
   const prefix = q.prefix ?? '';
   const delimiter = q.delimiter || undefined;
   const upper = prefix === '' ? undefined : successor(prefix);
-  const result: ListUploadsResult = { uploads: [], commonPrefixes: [], isTruncated: false };
-  if (q.maxUploads <= 0) return result;
-
-  let cursor: Cursor | undefined = await startCursor(db, orgId, bucket, q, prefix, delimiter);
-  let entries = 0;
-  let last: { key: string; uploadId?: string } | undefined;
-  while (cursor) {
-    const rows = await fetch(db, orgId, bucket, prefix, upper, cursor, BATCH);
-    let next: Cursor | undefined;
-    let skippedPrefix = false;
-    for (const row of rows) {
-      if (entries === q.maxUploads) {
-        result.isTruncated = true;
-        break;
-      }
-      entries++;
-      const cp = delimiter ? commonPrefixOf(row.key, prefix, delimiter) : undefined;
-      if (cp !== undefined) {
-        result.commonPrefixes.push(cp);
-        last = { key: cp };
-        const after = successor(cp);
-        next = after === undefined ? undefined : { key: after, inclusive: true };
-        skippedPrefix = true;
-        break;
-      }
-      result.uploads.push({ key: row.key, uploadId: row.upload_id, initiated: row.initiated.toISOString() });
-      last = { key: row.key, uploadId: row.upload_id };
-      next = { key: row.key, within: { uploadId: row.upload_id } };
-    }
-    if (result.isTruncated) break;
-    if (!skippedPrefix && rows.length < BATCH) break;
-    cursor = next;
-  }
-  if (result.isTruncated && last) {
-    result.nextKeyMarker = last.key;
-    result.nextUploadIdMarker = last.uploadId;
+  const rolled = await rollUp({
+    prefix,
+    delimiter,
+    max: q.maxUploads,
+    batch: BATCH,
+    start: await startCursor(db, orgId, bucket, q, prefix, delimiter),
+    fetch: (cursor) => fetch(db, orgId, bucket, prefix, upper, cursor, BATCH),
+    after: (row) => ({ uploadId: row.upload_id }),
+    entry: (row) => ({ key: row.key, uploadId: row.upload_id, initiated: row.initiated.toISOString() }),
+  });
+  const result: ListUploadsResult = { uploads: rolled.entries, commonPrefixes: rolled.commonPrefixes, isTruncated: rolled.isTruncated };
+  if (rolled.isTruncated && rolled.last) {
+    result.nextKeyMarker = rolled.last.key;
+    result.nextUploadIdMarker = rolled.last.row?.upload_id;
   }
   return result;
 }
@@ -73,10 +46,8 @@ export async function listUploads(db: Queryable, orgId: string, bucket: string, 
 async function startCursor(db: Queryable, orgId: string, bucket: string, q: ListUploadsQuery, prefix: string, delimiter: string | undefined): Promise<Cursor> {
   const keyMarker = q.keyMarker;
   if (keyMarker === undefined) return { key: prefix, inclusive: true };
-  if (delimiter && commonPrefixOf(keyMarker, prefix, delimiter) === keyMarker) {
-    const after = successor(keyMarker);
-    return after === undefined ? { key: keyMarker } : { key: after, inclusive: true };
-  }
+  const pastPrefix = cursorPastPrefixMarker<{ uploadId: string }>(keyMarker, prefix, delimiter);
+  if (pastPrefix) return pastPrefix;
   // Without an upload-id-marker, every upload of key-marker is already listed (as in S3).
   if (q.uploadIdMarker === undefined) return { key: keyMarker };
   const r = await db.query('SELECT 1 FROM multipart_uploads WHERE org_id = $1 AND bucket = $2 AND key = $3 AND upload_id = $4', [
