@@ -3,6 +3,7 @@ import { s3, uniqueBucket } from './support/clients';
 import { runJanitor, storedBlobIds } from './support/blobs';
 import { MiB, multipartPut, randomData } from './support/multipart';
 import { stack } from './support/stack';
+import { Pool } from 'pg';
 
 describe('AbortMultipartUpload, ListParts, ListMultipartUploads and the janitor', () => {
   const client = s3();
@@ -34,6 +35,25 @@ describe('AbortMultipartUpload, ListParts, ListMultipartUploads and the janitor'
     expect([...storedBlobIds()].filter((id) => !before.has(id))).toEqual([]);
   });
 
+  it('expires an idle upload and reclaims its parts after janitor runs', async () => {
+    const s = stack();
+    if (!local() || !s.databaseUrl) return;
+    const before = storedBlobIds();
+    const { UploadId } = await multipartPut(client, bucket, 'idle.bin', randomData(6 * MiB), 5 * MiB, false);
+    expect([...storedBlobIds()].filter((id) => !before.has(id))).toHaveLength(2);
+    // Age the upload past the janitor's limit instead of waiting a week.
+    const pool = new Pool({ connectionString: s.databaseUrl });
+    try {
+      await pool.query("UPDATE multipart_uploads SET last_activity = now() - interval '8 days' WHERE upload_id = $1", [UploadId]);
+    } finally {
+      await pool.end();
+    }
+    expect(await runJanitor('uploadExpiry')).toMatchObject({ expired: 1 });
+    await runJanitor('outbox');
+    expect([...storedBlobIds()].filter((id) => !before.has(id))).toEqual([]);
+    await expect(client.send(new ListPartsCommand({ Bucket: bucket, Key: 'idle.bin', UploadId }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+  });
+
   it('reclaims an overwritten object and a re-uploaded part after a janitor run', async () => {
     if (!local()) return;
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'over', Body: 'one' }));
@@ -44,5 +64,15 @@ describe('AbortMultipartUpload, ListParts, ListMultipartUploads and the janitor'
     // The first version's blob is gone; exactly one new blob (the second version) exists.
     expect([...afterFirst].filter((id) => !now.has(id))).toHaveLength(1);
     expect([...now].filter((id) => !afterFirst.has(id))).toHaveLength(1);
+
+    // Uploading part 1 twice: only the second upload's blob survives the drain.
+    const { UploadId } = await multipartPut(client, bucket, 'twice.bin', randomData(1000), 5 * MiB, false);
+    const once = storedBlobIds();
+    await client.send(new UploadPartCommand({ Bucket: bucket, Key: 'twice.bin', UploadId, PartNumber: 1, Body: randomData(1000) }));
+    await runJanitor('outbox');
+    const after = storedBlobIds();
+    expect([...once].filter((id) => !after.has(id))).toHaveLength(1);
+    expect([...after].filter((id) => !once.has(id))).toHaveLength(1);
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'twice.bin', UploadId }));
   });
 });
