@@ -20,9 +20,15 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** A JSON call that takes longer than this has a stuck peer: fail it as retryable (503). */
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
 export class InternalClient {
   private readonly url: URL;
-  constructor(baseUrl: string) {
+  constructor(
+    baseUrl: string,
+    private readonly callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS,
+  ) {
     this.url = new URL(baseUrl);
   }
 
@@ -59,10 +65,18 @@ export class InternalClient {
     throw S3Error.fromWire(body, res.statusCode!);
   }
 
+  /** Calls without a streamed body are bounded in time; streamed ones last as long as their body. */
   async json<T>(opts: CallOptions): Promise<T> {
-    const res = await this.raw(opts);
-    const text = await readAll(res);
-    return (text.length ? JSON.parse(text.toString('utf8')) : undefined) as T;
+    const bounded = opts.stream === undefined && opts.signal === undefined;
+    const signal = bounded ? AbortSignal.timeout(this.callTimeoutMs) : opts.signal;
+    try {
+      const res = await this.raw({ ...opts, signal });
+      const text = await readAll(res);
+      return (text.length ? JSON.parse(text.toString('utf8')) : undefined) as T;
+    } catch (err) {
+      if (bounded && signal?.aborted) throw new S3Error('ServiceUnavailable', `internal call ${opts.method} ${opts.path.split('?')[0]} timed out`);
+      throw err;
+    }
   }
 }
 
