@@ -20,7 +20,7 @@ export async function listObjectsV2(ctx: OperationContext): Promise<S3Result> {
 
   const [result, owner] = await Promise.all([
     maxKeys === 0
-      ? Promise.resolve({ contents: [], commonPrefixes: [], isTruncated: false, lastReturned: undefined })
+      ? ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId).then(() => ({ contents: [], commonPrefixes: [], isTruncated: false, lastReturned: undefined }))
       : ctx.services.metadata.listObjects(ctx.caller.token, bucket, { prefix, delimiter, maxKeys, startAfter: after }, ctx.requestId),
     fetchOwner ? ctx.owner() : Promise.resolve(undefined),
   ]);
