@@ -2,3 +2,5 @@ export * from './tenant';
 export * from './wire';
 export * from './queues';
 export * from './ports';
+export * from './internal-api';
+export * from './blob-id';

@@ -1,4 +1,4 @@
-import { readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { parseCapabilityKeys, readBaseConfig, readServiceSecret, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
 import { DEFAULT_PORTS } from '@excloud/contracts';
 
 export interface GatewayConfig extends BaseConfig {
@@ -16,6 +16,10 @@ export interface GatewayConfig extends BaseConfig {
   region: string;
   /** Port of /healthz, /readyz and /metrics (the S3 port has no free paths). */
   opsPort: number;
+  /** The gateway's own credential at auth: only it may verify signatures. */
+  serviceSecret: string;
+  /** Signs the per-request blob capabilities the blob service checks. */
+  capabilityKeys: CapabilityKeys;
 }
 
 export function parseGatewayConfig(env: EnvReader): GatewayConfig {
@@ -35,5 +39,7 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     // What GetBucketLocation answers; clients may sign with any region.
     region: env.str('GATEWAY_REGION', 'auto'),
     opsPort: env.int('GATEWAY_OPS_PORT', 9090, { min: 0, max: 65535 }),
+    serviceSecret: readServiceSecret(env.optional('INTERNAL_SERVICE_SECRET')),
+    capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
   };
 }

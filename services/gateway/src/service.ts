@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
-import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
+import { createServiceApp, createServiceMetrics, finishServiceApp, mintCapability, startServer, type Logger } from '@excloud/service-kit';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
 import { createS3Handler } from './s3-handler';
@@ -19,9 +19,9 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
   const logger = opts.logger;
   const metrics = createServiceMetrics('gateway');
   const services = {
-    auth: new AuthClient(config.authUrl),
+    auth: new AuthClient(config.authUrl, config.serviceSecret),
     metadata: new MetadataClient(config.metadataUrl),
-    blob: new BlobClient(config.blobUrl),
+    blob: new BlobClient(config.blobUrl, (capability) => mintCapability(config.capabilityKeys, capability)),
   };
   const handle = createS3Handler({ config, services, authenticator: new Authenticator(services.auth, config.authCacheTtlMs), anonymousTokens: new AnonymousTokens(services.auth), logger, metrics });
   const handler: http.RequestListener = (req, res) => void handle(req, res);

@@ -11,6 +11,7 @@ import {
   requireOrgToken,
   requireSystemToken,
   startServer,
+  withHotPaths,
   type Logger,
   type TokenVerifier,
 } from '@excloud/service-kit';
@@ -18,6 +19,7 @@ import type { MetadataConfig } from './config';
 import { anonymousPolicy } from './anonymous';
 import { METADATA_MIGRATIONS_DIR } from './migrations';
 import { bucketRoutes } from './routes/buckets';
+import { hotObjectRoutes } from './routes/hot';
 import { objectRoutes } from './routes/objects';
 import { systemRoutes } from './routes/system';
 import { uploadRoutes } from './routes/uploads';
@@ -73,8 +75,9 @@ export async function startMetadataService(
   );
   finishServiceApp(app, logger);
 
+  const handler = withHotPaths({ logger, metrics, route: hotObjectRoutes(pool, verifier, app), fallback: app });
   const server = await startServer({
-    handler: app,
+    handler,
     host: config.host,
     port: config.port,
     logger,

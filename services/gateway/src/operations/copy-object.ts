@@ -37,9 +37,9 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   }
   await assertBucketExists(ctx, bucket);
 
-  const body = streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
+  const body = streamObject({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
   const wanted = Object.keys(src.checksums) as ChecksumAlgorithm[];
-  const stored = await ctx.services.blob.put(ctx.caller.token, body, { checksums: wanted, contentLength: src.size, requestId: ctx.requestId });
+  const stored = await ctx.services.blob.put(ctx.caller.orgId, body, { checksums: wanted, contentLength: src.size, requestId: ctx.requestId });
   try {
     if (stored.size !== src.size) throw new S3Error('InternalError', 'copy source changed size while copying');
     const replace = directive === 'REPLACE';
@@ -71,7 +71,7 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
       xml: toXml('CopyObjectResult', { LastModified: version.lastModified, ETag: version.etag, ...checksumFields }),
     };
   } catch (err) {
-    await ctx.services.blob.delete(ctx.caller.token, stored.blobId, ctx.requestId).catch(() => undefined);
+    await ctx.services.blob.delete(ctx.caller.orgId, stored.blobId, ctx.requestId).catch(() => undefined);
     throw err;
   }
 }

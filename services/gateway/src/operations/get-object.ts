@@ -41,7 +41,7 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
       'content-length': String(range.end - range.start + 1),
       'content-range': `bytes ${range.start}-${range.end}/${version.size}`,
     },
-    body: withBody ? await openObjectStream({ blob: ctx.services.blob, token: ctx.caller.token, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
+    body: withBody ? await openObjectStream({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
   };
 }
 
@@ -67,7 +67,7 @@ async function fullBody(ctx: OperationContext, version: ObjectVersion) {
   if (version.size === 0) return undefined;
   return openObjectStream({
     blob: ctx.services.blob,
-    token: ctx.caller.token,
+    orgId: ctx.caller.orgId,
     manifest: version.manifest,
     range: { start: 0, end: version.size - 1 },
     requestId: ctx.requestId,

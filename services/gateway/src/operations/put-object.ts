@@ -57,7 +57,7 @@ export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: 
   const sdkAlg = header(ctx.req, 'x-amz-sdk-checksum-algorithm')?.toUpperCase();
   if (sdkAlg && ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'].includes(sdkAlg)) wanted.add(sdkAlg as ChecksumAlgorithm);
   try {
-    const result = await ctx.services.blob.put(ctx.caller.token, body.stream, {
+    const result = await ctx.services.blob.put(ctx.caller.orgId, body.stream, {
       checksums: [...wanted],
       maxSize: body.length,
       contentLength: body.length,
@@ -110,7 +110,7 @@ export function putResponseHeaders(version: ObjectVersion): Record<string, strin
 
 async function discardBlob(ctx: OperationContext, blobId: string): Promise<void> {
   // The blob was never referenced; if this delete fails, the orphan sweep reclaims it.
-  await ctx.services.blob.delete(ctx.caller.token, blobId, ctx.requestId).catch((err: unknown) => {
+  await ctx.services.blob.delete(ctx.caller.orgId, blobId, ctx.requestId).catch((err: unknown) => {
     ctx.log.warn('could not discard unreferenced blob', { blobId, err: err as Error });
   });
 }

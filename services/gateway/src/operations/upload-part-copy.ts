@@ -22,12 +22,12 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
 
   const body = streamObject({
     blob: ctx.services.blob,
-    token: ctx.caller.token,
+    orgId: ctx.caller.orgId,
     manifest: src.manifest,
     range: range ?? { start: 0, end: src.size - 1 },
     requestId: ctx.requestId,
   });
-  const stored = await ctx.services.blob.put(ctx.caller.token, body, {
+  const stored = await ctx.services.blob.put(ctx.caller.orgId, body, {
     checksums: upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [],
     contentLength: length,
     requestId: ctx.requestId,

@@ -48,7 +48,7 @@ export async function recordPart(
     for (const [alg, value] of Object.entries(part.checksums)) headers[`x-amz-checksum-${alg.toLowerCase()}`] = value;
     return { headers, part };
   } catch (err) {
-    await ctx.services.blob.delete(ctx.caller.token, p.stored.blobId, ctx.requestId).catch(() => undefined);
+    await ctx.services.blob.delete(ctx.caller.orgId, p.stored.blobId, ctx.requestId).catch(() => undefined);
     throw err;
   }
 }
