@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asOrgId, isValidOrgId } from '@excloud/contracts';
-import { S3Error, isS3Error } from '@excloud/s3-protocol';
-import { newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
-import { MalformedPathError, resolveHost, resolvePath } from './addressing';
+import { S3Error, isS3Error, toS3Error } from '@excloud/s3-protocol';
+import { TtlCache, newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
+import { resolveHost, resolvePath } from './addressing';
 import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationContext, Services } from './context';
 import { isAnonymousOperation } from './operation-types';
 import { dispatch } from './operations';
 import { sendError, sendResult } from './respond';
-import { UnsupportedOperationError, parseOperation, routeS3Request, type RequestLine } from './router';
+import { parseOperation, routeS3Request, type RequestLine } from './router';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
@@ -23,7 +23,8 @@ export interface S3HandlerDeps {
 
 /** The S3 request pipeline: address → parse → authenticate → dispatch → render. */
 export function createS3Handler(deps: S3HandlerDeps) {
-  const owners = new Map<string, { id: string; displayName: string; at: number }>();
+  // An org's canonical id never changes; five minutes bounds the cost of a renamed display name.
+  const owners = new TtlCache<string, { id: string; displayName: string }>({ ttlMs: 300_000, maxEntries: 10_000 });
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId();
@@ -72,7 +73,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const result = await dispatch(ctx);
       await sendResult(res, result, isHead);
     } catch (err) {
-      const s3err = toS3Error(err, log);
+      const s3err = renderable(err, log);
       sendError(res, s3err, requestId, isHead, resourceOf(line));
       if (s3err.status >= 500) log.warn('request failed', { operation: opName, code: s3err.code });
     } finally {
@@ -86,9 +87,9 @@ export function createS3Handler(deps: S3HandlerDeps) {
 
   async function ownerOf(caller: AnyCaller) {
     const hit = owners.get(caller.orgId);
-    if (hit && Date.now() - hit.at < 300_000) return hit;
+    if (hit) return hit;
     const org = await deps.services.auth.getOrg(caller.orgId, caller.token);
-    const owner = { id: org.canonicalId, displayName: org.id, at: Date.now() };
+    const owner = { id: org.canonicalId, displayName: org.id };
     owners.set(caller.orgId, owner);
     return owner;
   }
@@ -106,10 +107,10 @@ function assertOrgMatchesHost(caller: Caller, host: ReturnType<typeof resolveHos
   if (!config.localHostsUseKeyOrg) throw new S3Error('AccessDenied', 'address the endpoint through your org host name');
 }
 
-function toS3Error(err: unknown, log: Logger): S3Error {
-  if (isS3Error(err)) return err;
-  if (err instanceof UnsupportedOperationError) return new S3Error(err.kind, err.message);
-  if (err instanceof MalformedPathError) return new S3Error('InvalidRequest', err.message);
+/** Known errors become their S3 error; anything else is a bug: logged with its stack, never echoed. */
+function renderable(err: unknown, log: Logger): S3Error {
+  const mapped = toS3Error(err);
+  if (isS3Error(mapped)) return mapped;
   log.error('unhandled error', { err: err instanceof Error ? err : new Error(String(err)) });
   return new S3Error('InternalError');
 }
