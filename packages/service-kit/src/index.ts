@@ -9,3 +9,4 @@ export * from './internal-token';
 export * from './service-credentials';
 export * from './blob-capability';
 export * from './hot-path';
+export * from './ttl-cache';

@@ -1,14 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { INTERNAL_HEADERS, type BlobKeyInfo } from '@excloud/contracts';
+import { INTERNAL_HEADERS, header, type BlobKeyInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 
 /** Headers of the internal blob API, as the contract spells them for client and server. */
 export const BLOB_HEADERS = INTERNAL_HEADERS;
 
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+export { header } from '@excloud/contracts';
 
 export function optionalSize(req: IncomingMessage, name: string): number | undefined {
   const raw = header(req, name);
