@@ -13,7 +13,8 @@ export async function listObjectsV2(ctx: OperationContext): Promise<S3Result> {
   if (encodingType !== undefined && encodingType !== 'url') {
     throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: encodingType });
   }
-  const token = q.get('continuation-token');
+  // An empty continuation-token is no token (clients send `continuation-token=` on a first page).
+  const token = q.get('continuation-token') || null;
   const startAfter = q.get('start-after') ?? undefined;
   const after = token !== null ? decodeContinuationToken(token) : startAfter;
   const fetchOwner = q.get('fetch-owner') === 'true';

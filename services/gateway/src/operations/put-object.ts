@@ -59,7 +59,7 @@ export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: 
   try {
     const result = await ctx.services.blob.put(ctx.caller.token, body.stream, {
       checksums: [...wanted],
-      maxSize: body.length,
+      maxSize: body.maxBytes,
       contentLength: body.length,
       requestId: ctx.requestId,
     });
@@ -67,7 +67,7 @@ export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: 
       await discardBlob(ctx, result.blobId);
       throw body.failure();
     }
-    if (result.size !== body.length) {
+    if (body.length !== undefined && result.size !== body.length) {
       await discardBlob(ctx, result.blobId);
       throw new S3Error('IncompleteBody');
     }
