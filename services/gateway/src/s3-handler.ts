@@ -7,9 +7,10 @@ import { MalformedPathError, resolveHost, resolvePath } from './addressing';
 import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationContext, Services } from './context';
-import { OPERATIONS } from './operations';
+import { isAnonymousOperation } from './operation-types';
+import { dispatch } from './operations';
 import { sendError, sendResult } from './respond';
-import { UnsupportedOperationError, parseS3Request, type S3Operation } from './router';
+import { UnsupportedOperationError, parseOperation, routeS3Request, type RequestLine } from './router';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
@@ -19,9 +20,6 @@ export interface S3HandlerDeps {
   logger: Logger;
   metrics: ServiceMetrics;
 }
-
-/** What an unsigned request may attempt; metadata then allows it only where an ACL is public. */
-const ANONYMOUS_OPERATIONS = new Set<string>(['GetObject', 'HeadObject', 'HeadBucket', 'ListObjects', 'ListObjectsV2']);
 
 /** The S3 request pipeline: address → parse → authenticate → dispatch → render. */
 export function createS3Handler(deps: S3HandlerDeps) {
@@ -36,16 +34,16 @@ export function createS3Handler(deps: S3HandlerDeps) {
     res.setHeader('x-amz-request-id', requestId);
     res.setHeader('x-amz-id-2', randomBytes(16).toString('base64'));
     res.setHeader('server', 'excloud');
-    let operation: S3Operation | undefined;
-    let query: URLSearchParams | undefined;
+    let line: RequestLine | undefined;
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+      const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
       const host = resolveHost(req.headers.host, deps.config.baseDomain);
       const path = resolvePath(q === -1 ? url : url.slice(0, q), host.kind === 'org' ? host.bucket : undefined);
-      operation = parseS3Request({ method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers });
-      opName = operation.op;
+      line = { method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers };
+      const name = routeS3Request(line);
+      opName = name;
       const signed = await deps.authenticator.authenticate(req, requestId);
       let caller: AnyCaller;
       if (signed) {
@@ -53,12 +51,12 @@ export function createS3Handler(deps: S3HandlerDeps) {
         caller = signed;
       } else {
         // Unsigned: only public reads, and only on an org's own host (the org cannot come from a key).
-        if (host.kind !== 'org' || !ANONYMOUS_OPERATIONS.has(operation.op) || !isValidOrgId(host.orgId)) throw new S3Error('AccessDenied');
+        if (host.kind !== 'org' || !isAnonymousOperation(name) || !isValidOrgId(host.orgId)) throw new S3Error('AccessDenied');
         // Auth refuses (AccessDenied) an org that does not exist.
         caller = await deps.anonymousTokens.callerFor(asOrgId(host.orgId), requestId);
       }
-      const handler = OPERATIONS[operation.op];
-      if (!handler) throw new S3Error('NotImplemented', `${operation.op} is not implemented yet`);
+      // Parameters are validated only once the caller is known (authentication errors come first).
+      const operation = parseOperation(name, line);
       // Expect: 100-continue is answered only once the caller is known to be allowed to send.
       if (/100-continue/i.test(String(req.headers.expect ?? ''))) res.writeContinue();
       const ctx: OperationContext = {
@@ -66,17 +64,16 @@ export function createS3Handler(deps: S3HandlerDeps) {
         requestId,
         log,
         operation,
-        query,
         caller,
         services: deps.services,
         config: deps.config,
         owner: () => ownerOf(caller),
       };
-      const result = await handler(ctx);
+      const result = await dispatch(ctx);
       await sendResult(res, result, isHead);
     } catch (err) {
       const s3err = toS3Error(err, log);
-      sendError(res, s3err, requestId, isHead, resourceOf(operation));
+      sendError(res, s3err, requestId, isHead, resourceOf(line));
       if (s3err.status >= 500) log.warn('request failed', { operation: opName, code: s3err.code });
     } finally {
       const status = String(res.statusCode);
@@ -117,7 +114,7 @@ function toS3Error(err: unknown, log: Logger): S3Error {
   return new S3Error('InternalError');
 }
 
-function resourceOf(op: S3Operation | undefined): string | undefined {
+function resourceOf(op: RequestLine | undefined): string | undefined {
   if (!op?.bucket) return undefined;
   return op.key !== undefined ? `/${op.bucket}/${op.key}` : `/${op.bucket}`;
 }

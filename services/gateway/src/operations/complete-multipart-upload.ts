@@ -1,7 +1,6 @@
 import type { ChecksumAlgorithm } from '@excloud/contracts';
 import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { uploadIdOf } from '../multipart-params';
+import type { OperationContext, S3Result } from '../context';
 import { header, readSmallBody } from '../upload-body';
 
 const CHECKSUM_FIELDS: Array<[string, ChecksumAlgorithm]> = [
@@ -16,10 +15,8 @@ const CHECKSUM_FIELDS: Array<[string, ChecksumAlgorithm]> = [
  * Complete is metadata-only: metadata checks the listed parts against what was uploaded and
  * publishes a manifest of the part blobs in one transaction (no byte is copied).
  */
-export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
-  const uploadId = uploadIdOf(ctx.query);
+export async function completeMultipartUpload(ctx: OperationContext<'CompleteMultipartUpload'>): Promise<S3Result> {
+  const { bucket, key, uploadId } = ctx.operation;
   const body = await readSmallBody(ctx.req, ctx.caller, 4 * 1024 * 1024);
   const parts = parseCompleteRequest(body.toString('utf8'));
   const version = await ctx.services.metadata.completeUpload(

@@ -1,8 +1,8 @@
 import type { ChecksumAlgorithm } from '@excloud/contracts';
 import { S3Error, toXml } from '@excloud/s3-protocol';
 import { assertBucketExists } from '../bucket-check';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
+import type { OperationContext, S3Result } from '../context';
+import { evaluateCopySourceConditions } from '../copy-source';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
 import { streamObject } from '../object-stream';
@@ -15,11 +15,9 @@ const MAX_COPY_BYTES = 5 * 1024 ** 3;
  * CopyObject streams the source's plaintext into a new blob (re-encrypted under a fresh data
  * key) and publishes it like a PUT: same transaction, same conditions, same cleanup on failure.
  */
-export async function copyObject(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
+export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S3Result> {
+  const { bucket, key, source } = ctx.operation;
   assertValidKey(key);
-  const source = parseCopySource(header(ctx.req, 'x-amz-copy-source'));
   const directive = (header(ctx.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { S3Error, isS3Error, parseXml, toXml, type XmlNode } from '@excloud/s3-protocol';
 import { createChecksum } from '@excloud/sigv4';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 import { header, readSmallBody } from '../upload-body';
 import { assertValidKey } from '../validation';
 
@@ -18,8 +18,8 @@ interface DeleteTarget {
  * The body must carry an integrity check: Content-MD5, or an x-amz-checksum-* header, which is
  * all that SDKs released since January 2025 send.
  */
-export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
+export async function deleteObjects(ctx: OperationContext<'DeleteObjects'>): Promise<S3Result> {
+  const { bucket } = ctx.operation;
   const body = await readSmallBody(ctx.req, ctx.caller, 2 * 1024 * 1024);
   verifyIntegrity(ctx, body);
   const { targets, quiet } = parseDeleteRequest(body.toString('utf8'));

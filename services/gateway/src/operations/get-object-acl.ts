@@ -1,10 +1,10 @@
 import { renderAcl } from '../acl';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 
-export async function getObjectAcl(ctx: OperationContext): Promise<S3Result> {
-  const versionId = ctx.query.get('versionId') ?? undefined;
+export async function getObjectAcl(ctx: OperationContext<'GetObjectAcl'>): Promise<S3Result> {
+  const { bucket, key, versionId } = ctx.operation;
   const [version, owner] = await Promise.all([
-    ctx.services.metadata.getObject(ctx.caller.token, bucketOf(ctx), keyOf(ctx), versionId, ctx.requestId),
+    ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId),
     ctx.owner(),
   ]);
   return {

@@ -1,7 +1,7 @@
 import type { BlobPutResult, ChecksumAlgorithm, ObjectVersion } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { assertBucketExists } from '../bucket-check';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
 import { header, openUploadBody, type UploadBody } from '../upload-body';
@@ -12,9 +12,8 @@ import { assertValidKey, userMetadataFrom } from '../validation';
  * what the client declared, and only then does metadata publish the version in one transaction.
  * Any failure after the blob exists deletes it, so a refused PUT leaves nothing behind.
  */
-export async function putObject(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
+export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3Result> {
+  const { bucket, key } = ctx.operation;
   assertValidKey(key);
   const userMetadata = userMetadataFrom(ctx.req.headers);
   const contentMd5 = parseContentMd5(header(ctx.req, 'content-md5'));

@@ -1,18 +1,14 @@
 import { S3Error, toXml } from '@excloud/s3-protocol';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
-import { MAX_PART_BYTES, parsePartNumber, uploadIdOf } from '../multipart-params';
+import type { OperationContext, S3Result } from '../context';
+import { evaluateCopySourceConditions } from '../copy-source';
+import { MAX_PART_BYTES } from '../multipart-params';
 import { streamObject } from '../object-stream';
 import { header } from '../upload-body';
 import { recordPart } from './upload-part';
 
 /** A part made of (a range of) an existing object: streamed through, re-encrypted as a new blob. */
-export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
-  const partNumber = parsePartNumber(ctx.query.get('partNumber'));
-  const uploadId = uploadIdOf(ctx.query);
-  const source = parseCopySource(header(ctx.req, 'x-amz-copy-source'));
+export async function uploadPartCopy(ctx: OperationContext<'UploadPartCopy'>): Promise<S3Result> {
+  const { bucket, key, uploadId, partNumber, source } = ctx.operation;
   const upload = await ctx.services.metadata.getUpload(ctx.caller.token, bucket, key, uploadId, ctx.requestId);
   const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
   evaluateCopySourceConditions(ctx.req, src);

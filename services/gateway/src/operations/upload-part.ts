@@ -1,6 +1,6 @@
 import type { BlobPutResult, ChecksumAlgorithm } from '@excloud/contracts';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { MAX_PART_BYTES, parsePartNumber, uploadIdOf } from '../multipart-params';
+import type { OperationContext, S3Result } from '../context';
+import { MAX_PART_BYTES } from '../multipart-params';
 import { header, openUploadBody } from '../upload-body';
 import { parseContentMd5, storeBlob, verifyDigests } from './put-object';
 
@@ -9,11 +9,8 @@ import { parseContentMd5, storeBlob, verifyDigests } from './put-object';
  * no bytes); the part is recorded only after its digests verified, and re-uploading a part
  * number supersedes the older blob through the outbox.
  */
-export async function uploadPart(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
-  const partNumber = parsePartNumber(ctx.query.get('partNumber'));
-  const uploadId = uploadIdOf(ctx.query);
+export async function uploadPart(ctx: OperationContext<'UploadPart'>): Promise<S3Result> {
+  const { bucket, key, uploadId, partNumber } = ctx.operation;
   const contentMd5 = parseContentMd5(header(ctx.req, 'content-md5'));
   const body = openUploadBody(ctx.req, ctx.caller, MAX_PART_BYTES);
   const upload = await ctx.services.metadata.getUpload(ctx.caller.token, bucket, key, uploadId, ctx.requestId);
