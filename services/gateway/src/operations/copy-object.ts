@@ -5,6 +5,7 @@ import type { OperationContext, S3Result } from '../context';
 import { evaluateCopySourceConditions } from '../copy-source';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingDirective, taggingHeader } from '../tagging';
 import { streamObject } from '../object-stream';
 import { header } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
@@ -22,6 +23,8 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
+  const replaceTags = taggingDirective(ctx.req) === 'REPLACE';
+  const newTags = replaceTags ? (taggingHeader(ctx.req) ?? []) : undefined;
   const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
   evaluateCopySourceConditions(ctx.req, src);
   if (source.bucket === bucket && source.key === key && directive === 'COPY' && source.versionId === undefined) {
@@ -53,6 +56,7 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
         checksums: stored.checksums,
         manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
         acl: cannedAclHeader(ctx.req),
+        tags: newTags ?? src.tags,
         ifMatch: header(ctx.req, 'if-match'),
         ifNoneMatch: header(ctx.req, 'if-none-match'),
       },

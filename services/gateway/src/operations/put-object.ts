@@ -4,6 +4,7 @@ import { assertBucketExists } from '../bucket-check';
 import type { OperationContext, S3Result } from '../context';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingHeader } from '../tagging';
 import { header, openUploadBody, type UploadBody } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
 
@@ -19,6 +20,7 @@ export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3R
   const contentMd5 = parseContentMd5(header(ctx.req, 'content-md5'));
   const headers = storedHeadersFrom(ctx.req);
   const acl = cannedAclHeader(ctx.req);
+  const tags = taggingHeader(ctx.req);
   const body = openUploadBody(ctx.req, ctx.caller, ctx.config.maxPutBytes);
   // Refuse before reading the body when the bucket does not exist.
   await assertBucketExists(ctx, bucket);
@@ -38,6 +40,7 @@ export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3R
         checksums,
         manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
         acl,
+        tags,
         ifMatch: header(ctx.req, 'if-match'),
         ifNoneMatch: header(ctx.req, 'if-none-match'),
       },
@@ -107,7 +110,7 @@ export function putResponseHeaders(version: ObjectVersion): Record<string, strin
   return h;
 }
 
-async function discardBlob(ctx: OperationContext, blobId: string): Promise<void> {
+export async function discardBlob(ctx: OperationContext, blobId: string): Promise<void> {
   // The blob was never referenced; if this delete fails, the orphan sweep reclaims it.
   await ctx.services.blob.delete(ctx.caller.token, blobId, ctx.requestId).catch((err: unknown) => {
     ctx.log.warn('could not discard unreferenced blob', { blobId, err: err as Error });

@@ -1,0 +1,13 @@
+import type { OperationContext, S3Result } from '../context';
+import { renderTagging } from '../tagging';
+
+export async function getObjectTagging(ctx: OperationContext<'GetObjectTagging'>): Promise<S3Result> {
+  const { bucket, key, versionId } = ctx.operation;
+  const tagged = await ctx.services.metadata.getObjectTags(ctx.caller.token, bucket, key, versionId, ctx.requestId);
+  return { headers: versionHeader(tagged.versionId), xml: renderTagging(tagged.tags) };
+}
+
+/** Tagging responses name the version they acted on, except the unversioned 'null' one. */
+export function versionHeader(versionId: string): Record<string, string | undefined> {
+  return { 'x-amz-version-id': versionId !== 'null' ? versionId : undefined };
+}
