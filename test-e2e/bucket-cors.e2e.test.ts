@@ -80,7 +80,7 @@ describe('bucket CORS', () => {
   });
 
   it('refuses a preflight no rule allows with 403 AccessForbidden (CORSResponse), and malformed ones with 400', async () => {
-    const refused = [
+    const refused: Array<Record<string, string>> = [
       { origin: 'https://evil.example', 'access-control-request-method': 'PUT' },
       { origin: APP, 'access-control-request-method': 'DELETE' },
       { origin: APP, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' },
