@@ -1,15 +1,8 @@
 import type { CorsRule } from '@excloud/contracts';
 import { corsHeaders, matchRule, parseCorsXml, renderCorsXml, requestedHeaders } from './cors';
+import { codeOfCall } from './testing/fake-context';
 
 const xml = (rules: string) => `<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${rules}</CORSConfiguration>`;
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-};
 
 describe('parseCorsXml', () => {
   it('reads the AWS documentation example and renders it back', () => {
@@ -28,14 +21,14 @@ describe('parseCorsXml', () => {
   });
 
   it('refuses what S3 refuses', () => {
-    expect(codeOf(() => parseCorsXml('<nope'))).toBe('MalformedXML');
-    expect(codeOf(() => parseCorsXml(xml('')))).toBe('MalformedXML');
-    expect(codeOf(() => parseCorsXml(xml('<CORSRule><AllowedMethod>GET</AllowedMethod></CORSRule>')))).toBe('MalformedXML');
-    expect(codeOf(() => parseCorsXml(xml('<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PATCH</AllowedMethod></CORSRule>')))).toBe('InvalidRequest');
-    expect(codeOf(() => parseCorsXml(xml('<CORSRule><AllowedOrigin>*.*.x</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>')))).toBe('InvalidRequest');
-    expect(codeOf(() => parseCorsXml(xml('<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>-1</MaxAgeSeconds></CORSRule>')))).toBe('MalformedXML');
+    expect(codeOfCall(() => parseCorsXml('<nope'))).toBe('MalformedXML');
+    expect(codeOfCall(() => parseCorsXml(xml('')))).toBe('MalformedXML');
+    expect(codeOfCall(() => parseCorsXml(xml('<CORSRule><AllowedMethod>GET</AllowedMethod></CORSRule>')))).toBe('MalformedXML');
+    expect(codeOfCall(() => parseCorsXml(xml('<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PATCH</AllowedMethod></CORSRule>')))).toBe('InvalidRequest');
+    expect(codeOfCall(() => parseCorsXml(xml('<CORSRule><AllowedOrigin>*.*.x</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>')))).toBe('InvalidRequest');
+    expect(codeOfCall(() => parseCorsXml(xml('<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>-1</MaxAgeSeconds></CORSRule>')))).toBe('MalformedXML');
     const many = '<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>'.repeat(101);
-    expect(codeOf(() => parseCorsXml(xml(many)))).toBe('InvalidRequest');
+    expect(codeOfCall(() => parseCorsXml(xml(many)))).toBe('InvalidRequest');
   });
 });
 

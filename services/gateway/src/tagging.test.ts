@@ -1,13 +1,6 @@
 import { parseTaggingQuery, parseTaggingXml, renderTagging } from './tagging';
+import { codeOfCall } from './testing/fake-context';
 
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-};
 
 describe('object tags', () => {
   it('reads the x-amz-tagging header (URL query encoding) and the Tagging document', () => {
@@ -24,14 +17,14 @@ describe('object tags', () => {
 
   it('applies S3 limits with InvalidTag', () => {
     const n = (count: number) => Array.from({ length: count }, (_, i) => `k${i}=v`).join('&');
-    expect(codeOf(() => parseTaggingQuery(n(10)))).toBe('ok');
-    expect(codeOf(() => parseTaggingQuery(n(11)))).toBe('InvalidTag');
-    expect(codeOf(() => parseTaggingQuery(`${'k'.repeat(129)}=v`))).toBe('InvalidTag');
-    expect(codeOf(() => parseTaggingQuery(`k=${'v'.repeat(257)}`))).toBe('InvalidTag');
-    expect(codeOf(() => parseTaggingQuery('k=1&k=2'))).toBe('InvalidTag');
-    expect(codeOf(() => parseTaggingQuery('=v'))).toBe('InvalidTag');
-    expect(codeOf(() => parseTaggingQuery('k=%3Cscript%3E'))).toBe('InvalidTag');
-    expect(codeOf(() => parseTaggingQuery('k=%E0%A4%A'))).toBe('InvalidArgument');
-    expect(codeOf(() => parseTaggingXml('<Tagging><Tag/></Tagging>'))).toBe('MalformedXML');
+    expect(codeOfCall(() => parseTaggingQuery(n(10)))).toBe('ok');
+    expect(codeOfCall(() => parseTaggingQuery(n(11)))).toBe('InvalidTag');
+    expect(codeOfCall(() => parseTaggingQuery(`${'k'.repeat(129)}=v`))).toBe('InvalidTag');
+    expect(codeOfCall(() => parseTaggingQuery(`k=${'v'.repeat(257)}`))).toBe('InvalidTag');
+    expect(codeOfCall(() => parseTaggingQuery('k=1&k=2'))).toBe('InvalidTag');
+    expect(codeOfCall(() => parseTaggingQuery('=v'))).toBe('InvalidTag');
+    expect(codeOfCall(() => parseTaggingQuery('k=%3Cscript%3E'))).toBe('InvalidTag');
+    expect(codeOfCall(() => parseTaggingQuery('k=%E0%A4%A'))).toBe('InvalidArgument');
+    expect(codeOfCall(() => parseTaggingXml('<Tagging><Tag/></Tagging>'))).toBe('MalformedXML');
   });
 });

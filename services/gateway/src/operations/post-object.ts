@@ -7,7 +7,7 @@ import { checkPostPolicy, parsePostPolicy } from '../post-policy';
 import { parseTaggingXml } from '../tagging';
 import { header } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
-import { discardBlob, putResponseHeaders } from './put-object';
+import { discardBlob, putResponseHeaders, singleBlobObject } from './put-object';
 
 const STORED_FIELDS: Array<[keyof ObjectHeaders, string]> = [
   ['contentType', 'content-type'],
@@ -58,12 +58,10 @@ export async function postObject(ctx: OperationContext<'PostObject'>): Promise<S
       bucket,
       {
         key,
-        size: stored.size,
-        etag: `"${stored.md5}"`,
+        ...singleBlobObject(stored),
         headers,
         userMetadata,
         checksums: stored.checksums,
-        manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
         acl,
         tags,
       },

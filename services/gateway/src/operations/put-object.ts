@@ -1,4 +1,4 @@
-import type { BlobPutResult, ChecksumAlgorithm, ObjectVersion } from '@excloud/contracts';
+import type { BlobPutResult, ChecksumAlgorithm, ObjectVersion, PutObjectCommit } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { assertBucketExists } from '../bucket-check';
 import type { OperationContext, S3Result } from '../context';
@@ -33,12 +33,10 @@ export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3R
       bucket,
       {
         key,
-        size: stored.size,
-        etag: `"${stored.md5}"`,
+        ...singleBlobObject(stored),
         headers,
         userMetadata,
         checksums,
-        manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
         acl,
         tags,
         ifMatch: header(ctx.req, 'if-match'),
@@ -51,6 +49,11 @@ export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3R
     await discardBlob(ctx, stored.blobId);
     throw err;
   }
+}
+
+/** What a version made of one stored blob says about it: its size, ETag and one-part manifest. */
+export function singleBlobObject(stored: BlobPutResult): Pick<PutObjectCommit, 'size' | 'etag' | 'manifest'> {
+  return { size: stored.size, etag: `"${stored.md5}"`, manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }] };
 }
 
 /** Stream the decoded body to the blob service; a broken body reports its own error, not the blob's. */
