@@ -1,4 +1,6 @@
 export * from './tenant';
+export * from './checksums';
+export * from './headers';
 export * from './wire';
 export * from './queues';
 export * from './ports';

@@ -1,2 +1,3 @@
 export * from './errors';
 export * from './xml';
+export * from './headers';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { BlobKeyInfo } from '@excloud/contracts';
+import { header, type BlobKeyInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 
 /** Headers of the internal blob API (the client in internal-client sets exactly these). */
@@ -12,10 +12,7 @@ export const BLOB_HEADERS = {
   range: 'x-blob-range',
 } as const;
 
-export function header(req: Request, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+export { header } from '@excloud/contracts';
 
 export function optionalSize(req: Request, name: string): number | undefined {
   const raw = header(req, name);

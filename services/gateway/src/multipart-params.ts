@@ -1,19 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import type { ChecksumAlgorithm } from '@excloud/contracts';
+import { checksumAlgorithmOf, type ChecksumAlgorithm } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
-import { header } from './upload-body';
+import { header } from '@excloud/contracts';
 
 export const MAX_PART_BYTES = 5 * 1024 ** 3;
 
-const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
-
 export function checksumAlgorithmHeader(req: IncomingMessage, name: string): ChecksumAlgorithm | undefined {
-  const raw = header(req, name)?.toUpperCase();
+  const raw = header(req, name);
   if (raw === undefined) return undefined;
-  if (!ALGORITHMS.includes(raw as ChecksumAlgorithm)) {
-    throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-algorithm header is invalid.');
-  }
-  return raw as ChecksumAlgorithm;
+  const alg = checksumAlgorithmOf(raw);
+  if (!alg) throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-algorithm header is invalid.');
+  return alg;
 }
 
 export function checksumTypeHeader(req: IncomingMessage): 'COMPOSITE' | 'FULL_OBJECT' | undefined {

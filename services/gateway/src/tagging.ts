@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ObjectTag } from '@excloud/contracts';
 import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
-import { header } from './upload-body';
+import { header } from '@excloud/contracts';
 
 /** S3's limits on object tags. */
 export const MAX_TAGS = 10;

@@ -1,7 +1,7 @@
 import { S3Error, isS3Error } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { corsHeaders, matchRule, requestedHeaders } from '../cors';
-import { header } from '../upload-body';
+import { header } from '@excloud/contracts';
 
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'];
 

@@ -1,4 +1,4 @@
-import { S3Error, toXml } from '@excloud/s3-protocol';
+import { ENCRYPTION_HEADERS, S3Error, S3_HEADERS, toXml } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { checksumAlgorithmHeader, checksumTypeHeader } from '../multipart-params';
 import { cannedAclHeader } from '../acl';
@@ -29,9 +29,9 @@ export async function createMultipartUpload(ctx: OperationContext<'CreateMultipa
   );
   return {
     headers: {
-      'x-amz-server-side-encryption': 'AES256',
-      'x-amz-checksum-algorithm': checksumAlgorithm,
-      'x-amz-checksum-type': checksumAlgorithm ? checksumType : undefined,
+      ...ENCRYPTION_HEADERS,
+      [S3_HEADERS.checksumAlgorithm]: checksumAlgorithm,
+      [S3_HEADERS.checksumType]: checksumAlgorithm ? checksumType : undefined,
     },
     xml: toXml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }),
   };

@@ -1,3 +1,4 @@
+import { S3_HEADERS } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { assertValidKey } from '../validation';
 
@@ -9,8 +10,8 @@ export async function deleteObject(ctx: OperationContext<'DeleteObject'>): Promi
   return {
     status: 204,
     headers: {
-      'x-amz-version-id': result.versionId,
-      'x-amz-delete-marker': result.deleteMarker ? 'true' : undefined,
+      [S3_HEADERS.versionId]: result.versionId,
+      [S3_HEADERS.deleteMarker]: result.deleteMarker ? 'true' : undefined,
     },
   };
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { S3Error, isS3Error, parseXml, toXml, type XmlNode } from '@excloud/s3-protocol';
 import { createChecksum } from '@excloud/sigv4';
 import type { OperationContext, S3Result } from '../context';
-import { header, readSmallBody } from '../upload-body';
+import { CHECKSUM_ALGORITHMS, checksumHeaderName, header } from '@excloud/contracts';
+import { readSmallBody } from '../upload-body';
 import { assertValidKey } from '../validation';
 
 const MAX_OBJECTS = 1000;
@@ -60,8 +61,8 @@ function verifyIntegrity(ctx: OperationContext, body: Buffer): void {
     if (createHash('md5').update(body).digest('base64') !== md5.trim()) throw new S3Error('BadDigest');
     checked = true;
   }
-  for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const) {
-    const expected = header(ctx.req, `x-amz-checksum-${alg.toLowerCase()}`);
+  for (const alg of CHECKSUM_ALGORITHMS) {
+    const expected = header(ctx.req, checksumHeaderName(alg));
     if (expected === undefined) continue;
     const sum = createChecksum(alg);
     sum.update(body);

@@ -1,3 +1,4 @@
+import { S3_HEADERS, versionIdValue } from '@excloud/s3-protocol';
 import { renderAcl } from '../acl';
 import type { OperationContext, S3Result } from '../context';
 
@@ -8,7 +9,7 @@ export async function getObjectAcl(ctx: OperationContext<'GetObjectAcl'>): Promi
     ctx.owner(),
   ]);
   return {
-    headers: { 'x-amz-version-id': version.versionId !== 'null' ? version.versionId : undefined },
+    headers: { [S3_HEADERS.versionId]: versionIdValue(version.versionId) },
     xml: renderAcl(version, owner),
   };
 }

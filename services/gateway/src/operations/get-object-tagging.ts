@@ -1,3 +1,4 @@
+import { S3_HEADERS, versionIdValue } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { renderTagging } from '../tagging';
 
@@ -9,5 +10,5 @@ export async function getObjectTagging(ctx: OperationContext<'GetObjectTagging'>
 
 /** Tagging responses name the version they acted on, except the unversioned 'null' one. */
 export function versionHeader(versionId: string): Record<string, string | undefined> {
-  return { 'x-amz-version-id': versionId !== 'null' ? versionId : undefined };
+  return { [S3_HEADERS.versionId]: versionIdValue(versionId) };
 }

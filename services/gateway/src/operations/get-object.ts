@@ -5,8 +5,8 @@ import { objectResponseHeaders } from '../object-headers';
 import { openObjectStream } from '../object-stream';
 import { parseRange, type ByteRange } from '../range';
 import { checksumTypeOf } from './complete-multipart-upload';
-import { S3Error } from '@excloud/s3-protocol';
-import { header } from '../upload-body';
+import { S3Error, S3_HEADERS } from '@excloud/s3-protocol';
+import { checksumHeaders, header } from '@excloud/contracts';
 
 /** GET and HEAD share resolution, conditions and headers; only GET streams the body. */
 export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject'>, withBody: boolean): Promise<S3Result> {
@@ -14,7 +14,7 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
   const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
   const headers = objectResponseHeaders(version);
   // S3 shows the tag count only to callers allowed to read tags: never to an anonymous reader.
-  if (version.tags?.length && !ctx.caller.anonymous) headers['x-amz-tagging-count'] = String(version.tags.length);
+  if (version.tags?.length && !ctx.caller.anonymous) headers[S3_HEADERS.taggingCount] = String(version.tags.length);
   evaluateReadConditions(
     {
       ifMatch: header(ctx.req, 'if-match'),
@@ -29,8 +29,8 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
   Object.assign(headers, responseHeaders);
   // Stored checksums describe the whole object: S3 returns them on request, never for a range.
   if (!range && header(ctx.req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
-    for (const [alg, value] of Object.entries(version.checksums)) headers[`x-amz-checksum-${alg.toLowerCase()}`] = value;
-    headers['x-amz-checksum-type'] = checksumTypeOf(version.checksums);
+    Object.assign(headers, checksumHeaders(version.checksums));
+    headers[S3_HEADERS.checksumType] = checksumTypeOf(version.checksums);
   }
   if (!range) {
     return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? await fullBody(ctx, version) : undefined };

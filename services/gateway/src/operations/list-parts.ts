@@ -1,3 +1,4 @@
+import { checksumXmlFields } from '@excloud/contracts';
 import { toXml } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 
@@ -29,7 +30,7 @@ export async function listParts(ctx: OperationContext<'ListParts'>): Promise<S3R
         LastModified: p.lastModified,
         ETag: p.etag,
         Size: p.size,
-        ...Object.fromEntries(Object.entries(p.checksums).map(([alg, v]) => [`Checksum${alg}`, v])),
+        ...checksumXmlFields(p.checksums),
       })),
     }),
   };

@@ -1,13 +1,13 @@
-import type { ObjectHeaders } from '@excloud/contracts';
-import { S3Error, toXml } from '@excloud/s3-protocol';
+import { header, type ObjectHeaders } from '@excloud/contracts';
+import { S3Error, toXml, writeResponseHeaders } from '@excloud/s3-protocol';
 import { CANNED_ACLS } from '../acl';
 import { assertBucketExists } from '../bucket-check';
+import { commitBlob } from '../blob-commit';
 import type { OperationContext, S3Result } from '../context';
 import { checkPostPolicy, parsePostPolicy } from '../post-policy';
 import { parseTaggingXml } from '../tagging';
-import { header } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
-import { discardBlob, putResponseHeaders, singleBlobObject } from './put-object';
+import { commitObjectVersion } from './put-object';
 
 const STORED_FIELDS: Array<[keyof ObjectHeaders, string]> = [
   ['contentType', 'content-type'],
@@ -48,30 +48,18 @@ export async function postObject(ctx: OperationContext<'PostObject'>): Promise<S
   await assertBucketExists(ctx, bucket);
 
   const maxSize = Math.min(range?.max ?? Infinity, ctx.config.maxPutBytes);
-  const stored = await ctx.services.blob.put(ctx.caller.token, form.file.stream, { maxSize, requestId: ctx.requestId });
-  try {
-    if (range && stored.size < range.min) {
-      throw new S3Error('EntityTooSmall', undefined, { ProposedSize: String(stored.size), MinSizeAllowed: String(range.min) });
-    }
-    const version = await ctx.services.metadata.putObject(
-      ctx.caller.token,
-      bucket,
-      {
-        key,
-        ...singleBlobObject(stored),
-        headers,
-        userMetadata,
-        checksums: stored.checksums,
-        acl,
-        tags,
-      },
-      ctx.requestId,
-    );
-    return postResponse(ctx, fields, bucket, key, putResponseHeaders(version));
-  } catch (err) {
-    await discardBlob(ctx, stored.blobId);
-    throw err;
-  }
+  const file = form.file.stream;
+  const version = await commitBlob(
+    ctx,
+    () => ctx.services.blob.put(ctx.caller.token, file, { maxSize, requestId: ctx.requestId }),
+    (stored) => {
+      if (range && stored.size < range.min) {
+        throw new S3Error('EntityTooSmall', undefined, { ProposedSize: String(stored.size), MinSizeAllowed: String(range.min) });
+      }
+      return commitObjectVersion(ctx, bucket, key, stored, { headers, userMetadata, checksums: stored.checksums, acl, tags });
+    },
+  );
+  return postResponse(ctx, fields, bucket, key, writeResponseHeaders(version));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { asOrgId, type BlobPutResult, type ChecksumAlgorithm, type ManifestPart, type ObjectVersion } from '@excloud/contracts';
+import { asOrgId, type BlobPutResult, type ChecksumAlgorithm, type Checksums, type ManifestPart, type ObjectVersion } from '@excloud/contracts';
 import type { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
 import { createLogger } from '@excloud/service-kit';
 import { createChecksum } from '@excloud/sigv4';
@@ -66,7 +66,7 @@ export class FakeBlobs {
   }
 
   private resultFor(blobId: string, bytes: Buffer, algorithms: ChecksumAlgorithm[]): BlobPutResult {
-    const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
+    const checksums: Checksums = {};
     for (const alg of algorithms) {
       const sum = createChecksum(alg);
       sum.update(bytes);
