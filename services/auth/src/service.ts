@@ -18,6 +18,7 @@ import { createLocalJWKSet } from 'jose';
 import { Counter } from 'prom-client';
 import { adminRoutes } from './admin-routes';
 import type { AuthConfig } from './config';
+import { RevocationHub } from './revocations';
 import { AUTH_MIGRATIONS_DIR, findOrg } from './store';
 import { createTokenIssuer } from './tokens';
 import { parseVerifyRequest, verifySigV4 } from './verify';
@@ -41,6 +42,8 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   });
   // auth checks its own tokens with its own public key: no HTTP round trip to itself.
   const ownTokens = createTokenVerifier({ keys: createLocalJWKSet(issuer.jwks) });
+  const revocations = new RevocationHub(config.databaseUrl, logger);
+  await revocations.start();
 
   const app = createServiceApp({ name: 'auth', logger, metrics, ready: () => pingDatabase(pool) });
   app.use(express.json({ limit: '64kb' }));
@@ -66,7 +69,7 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     res.locals.operation = 'anonymous_token';
     const orgId = (req.body as { orgId?: unknown } | undefined)?.orgId;
     const org = typeof orgId === 'string' ? await findOrg(pool, orgId) : null;
-    if (!org) throw new S3Error('AccessDenied');
+    if (!org || org.status !== 'active') throw new S3Error('AccessDenied');
     res.json(await issuer.issueAnonymous(org.id));
   });
   app.get('/v1/orgs/:orgId', requireOrgToken(ownTokens, { allowAnonymous: true }), async (req, res) => {
@@ -77,6 +80,8 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     if (!org) throw new S3Error('AccessDenied');
     res.json({ id: org.id, name: org.name, canonicalId: org.canonicalId });
   });
+  // Pushes key and org revocations to the gateways (server-sent events; see revocations.ts).
+  app.get('/v1/revocations', revocations.handler);
   app.use('/v1/admin', adminRoutes(pool, config, issuer));
   finishServiceApp(app, logger);
 
@@ -91,5 +96,11 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     },
   });
   logger.info('auth listening', { port: server.port, adminApi: Boolean(config.adminToken) });
-  return { port: server.port, close: server.close };
+  return {
+    port: server.port,
+    close: async () => {
+      await revocations.close();
+      await server.close();
+    },
+  };
 }
