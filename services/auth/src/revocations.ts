@@ -55,7 +55,7 @@ export class RevocationHub {
     }
   }
 
-  readonly handler = (req: Request, res: Response): void => {
+  readonly handler = (_req: Request, res: Response): void => {
     res.locals.operation = 'revocations';
     if (!this.listening) {
       res.status(503).json({ error: { code: 'ServiceUnavailable', message: 'revocation feed not connected to the database', status: 503, fields: {} } });
@@ -64,7 +64,7 @@ export class RevocationHub {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write('event: ready\ndata: {}\n\n');
     this.streams.add(res);
-    req.on('close', () => this.streams.delete(res));
+    res.on('close', () => this.streams.delete(res));
   };
 
   /** Ends every stream and the LISTEN connection (before the HTTP server drains, or it would wait for them). */
@@ -81,7 +81,8 @@ export class RevocationHub {
   }
 
   private endStreams(): void {
-    for (const res of this.streams) res.end();
+    // The connection goes too: a stream has no end a client could wait for to reuse it.
+    for (const res of this.streams) res.end(() => res.socket?.destroy());
     this.streams.clear();
   }
 
