@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_PORTS, asOrgId } from '@excloud/contracts';
-import { createLogger, createPool, envReader, installShutdown } from '@excloud/service-kit';
+import { createLogger, createPool, envReader, installShutdown, internalCredentialEnv } from '@excloud/service-kit';
 import { createAccessKey, createOrg, findOrg, migrateAuth, parseAuthConfig, startAuthService } from '@excloud/auth';
 import { migrateMetadata, parseMetadataConfig, startMetadataService } from '@excloud/metadata';
 import { parseBlobConfig, startBlobService } from '@excloud/blob';
@@ -40,11 +40,13 @@ async function main(): Promise<void> {
   // Internal services take free ports: only the S3 endpoint needs a well-known one.
   const common = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: logLevel, PORT: '0' };
   const serviceEnv = (extra: Record<string, string | undefined>) => envReader({ ...process.env, ...common, ...extra });
+  const internal = internalCredentialEnv(secrets.internal);
   const authConfig = parseAuthConfig(
     serviceEnv({
       AUTH_SECRET_KEY: secrets.authSecretKey,
       AUTH_TOKEN_PRIVATE_JWK: secrets.authTokenPrivateJwk,
       AUTH_ADMIN_TOKEN: secrets.authAdminToken,
+      ...internal.auth,
     }),
   );
   const started: Array<{ port: number; close(): Promise<void> }> = [];
@@ -56,16 +58,16 @@ async function main(): Promise<void> {
   started.push(metadata);
   urls.METADATA_URL = `http://127.0.0.1:${metadata.port}`;
   const blob = await startBlobService(
-    parseBlobConfig(serviceEnv({ ...urls, BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: secrets.blobMasterKeys })),
+    parseBlobConfig(serviceEnv({ ...urls, BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: secrets.blobMasterKeys, ...internal.blob })),
     child('blob'),
   );
   started.push(blob);
   urls.BLOB_URL = `http://127.0.0.1:${blob.port}`;
-  const janitor = await startJanitorService(parseJanitorConfig(serviceEnv({ ...urls, AUTH_ADMIN_TOKEN: secrets.authAdminToken })), child('janitor'));
+  const janitor = await startJanitorService(parseJanitorConfig(serviceEnv({ ...urls, ...internal.janitor, JANITOR_ADMIN_TOKEN: secrets.authAdminToken })), child('janitor'));
   started.push(janitor);
   urls.JANITOR_URL = `http://127.0.0.1:${janitor.port}`;
   const gateway = await startGatewayService(
-    parseGatewayConfig(serviceEnv({ ...urls, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0') })),
+    parseGatewayConfig(serviceEnv({ ...urls, ...internal.gateway, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0') })),
     child('gateway'),
   );
   started.push(gateway);

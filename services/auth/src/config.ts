@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import { DEFAULT_PORTS } from '@excloud/contracts';
-import { ConfigError, readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { ConfigError, parseServiceCredentials, readBaseConfig, type BaseConfig, type EnvReader, type ServiceCredentials } from '@excloud/service-kit';
 
 export interface AuthConfig extends BaseConfig {
   databaseUrl: string;
@@ -11,6 +11,8 @@ export interface AuthConfig extends BaseConfig {
   /** Bearer token for the admin API; without it the admin API is off. */
   adminToken?: string;
   tokenTtlSeconds: number;
+  /** Hashes of the calling services' secrets: who may verify signatures (gateway) or get a system token (janitor). */
+  serviceCredentials: ServiceCredentials;
 }
 
 export function parseAuthConfig(env: EnvReader): AuthConfig {
@@ -21,6 +23,7 @@ export function parseAuthConfig(env: EnvReader): AuthConfig {
     tokenPrivateJwk: parsePrivateJwk(env.str('AUTH_TOKEN_PRIVATE_JWK')),
     adminToken: parseAdminToken(env.optional('AUTH_ADMIN_TOKEN')),
     tokenTtlSeconds: env.int('AUTH_TOKEN_TTL_SECONDS', 900, { min: 120, max: 86_400 }),
+    serviceCredentials: parseServiceCredentials(env.str('AUTH_SERVICE_CREDENTIALS')),
   };
 }
 

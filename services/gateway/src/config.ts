@@ -1,4 +1,4 @@
-import { readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { parseCapabilityKeys, readBaseConfig, readServiceSecret, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
 import { DEFAULT_PORTS } from '@excloud/contracts';
 
 export interface GatewayConfig extends BaseConfig {
@@ -20,6 +20,10 @@ export interface GatewayConfig extends BaseConfig {
   revocationFeed: boolean;
   /** How often per-org usage counters are flushed to metadata. */
   usageFlushMs: number;
+  /** The gateway's own credential at auth: only it may verify signatures. */
+  serviceSecret: string;
+  /** Signs the per-request blob capabilities the blob service checks. */
+  capabilityKeys: CapabilityKeys;
 }
 
 export function parseGatewayConfig(env: EnvReader): GatewayConfig {
@@ -43,5 +47,7 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     revocationFeed: env.bool('GATEWAY_REVOCATION_FEED', true),
     // Five seconds: usage reaches the hourly rows promptly at one request per active org per flush.
     usageFlushMs: env.int('GATEWAY_USAGE_FLUSH_MS', 5_000, { min: 100, max: 600_000 }),
+    serviceSecret: readServiceSecret(env.optional('INTERNAL_SERVICE_SECRET')),
+    capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
   };
 }
