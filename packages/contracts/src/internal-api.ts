@@ -38,6 +38,8 @@ export const AUTH_ROUTES = {
   anonymousToken: '/v1/anonymous-token',
   /** Janitor only: the system token for cross-org maintenance. */
   systemToken: '/v1/service/system-token',
+  /** Gateway only: a server-sent event stream of revoked keys and suspended orgs. */
+  revocations: '/v1/revocations',
 } as const;
 
 export const BLOB_ROUTES = {
@@ -64,3 +66,19 @@ export interface BlobCapability {
 
 /** Mints the capability token for one blob call (the gateway's, over BLOB_CAPABILITY_KEYS). */
 export type CapabilityMinter = (capability: BlobCapability) => string;
+
+/** Usage metering on metadata (services/metadata/src/routes/usage.ts). */
+export const METADATA_USAGE_ROUTES = {
+  /** Gateway, org token (signed or anonymous): one org's batched counters, a `UsageReport`. */
+  report: '/v1/usage',
+  /** Janitor, system token: move byte-seconds into hourly rows, one page of orgs per call. */
+  rollup: '/v1/system/usage/rollup',
+  /** Janitor, system token: recount usage from stored data, report and optionally correct drift. */
+  reconcile: '/v1/system/usage/reconcile',
+} as const;
+
+/** A gateway's counters for one org, per UTC hour (`hour` = the hour's start, ISO 8601). */
+export interface UsageReport {
+  $version: 1;
+  hours: Array<{ hour: string; classA: number; classB: number; ingressBytes: number; egressBytes: number }>;
+}

@@ -20,6 +20,7 @@ import { AUTH_ROUTES } from '@excloud/contracts';
 import { Counter } from 'prom-client';
 import { adminRoutes } from './admin-routes';
 import type { AuthConfig } from './config';
+import { RevocationHub } from './revocations';
 import { AUTH_MIGRATIONS_DIR, findOrg } from './store';
 import { createTokenIssuer } from './tokens';
 import { parseVerifyRequest, verifySigV4 } from './verify';
@@ -43,6 +44,8 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   });
   // auth checks its own tokens with its own public key: no HTTP round trip to itself.
   const ownTokens = createTokenVerifier({ keys: createLocalJWKSet(issuer.jwks) });
+  const revocations = new RevocationHub(config.databaseUrl, logger);
+  await revocations.start();
 
   const app = createServiceApp({ name: 'auth', logger, metrics, ready: () => pingDatabase(pool) });
   app.use(express.json({ limit: '64kb' }));
@@ -71,7 +74,7 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     requireService(config.serviceCredentials, req.headers, ['gateway']);
     const orgId = (req.body as { orgId?: unknown } | undefined)?.orgId;
     const org = typeof orgId === 'string' ? await findOrg(pool, orgId) : null;
-    if (!org) throw new S3Error('AccessDenied');
+    if (!org || org.status !== 'active') throw new S3Error('AccessDenied');
     res.json(await issuer.issueAnonymous(org.id));
   });
   // The janitor's cross-org token, against its own service credential (no operator secret in the janitor).
@@ -88,6 +91,11 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     if (!org) throw new S3Error('AccessDenied');
     res.json({ id: org.id, name: org.name, canonicalId: org.canonicalId });
   });
+  // Pushes key and org revocations to the gateways (server-sent events; see revocations.ts).
+  app.get(AUTH_ROUTES.revocations, (req, res) => {
+    requireService(config.serviceCredentials, req.headers, ['gateway']);
+    revocations.handler(req, res);
+  });
   app.use('/v1/admin', adminRoutes(pool, config));
   finishServiceApp(app, logger);
 
@@ -102,5 +110,11 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     },
   });
   logger.info('auth listening', { port: server.port, adminApi: Boolean(config.adminToken) });
-  return { port: server.port, close: server.close };
+  return {
+    port: server.port,
+    close: async () => {
+      await revocations.close();
+      await server.close();
+    },
+  };
 }

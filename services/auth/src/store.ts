@@ -12,10 +12,13 @@ export function migrateAuth(pool: Pool): Promise<string[]> {
   return runMigrations(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
 }
 
+export type OrgStatus = 'active' | 'suspended';
+
 export interface Org {
   id: OrgId;
   name: string;
   canonicalId: string;
+  status: OrgStatus;
   createdAt: string;
 }
 
@@ -35,10 +38,11 @@ interface OrgRow {
   id: string;
   name: string;
   canonical_id: string;
+  status: OrgStatus;
   created_at: Date;
 }
 
-const toOrg = (r: OrgRow): Org => ({ id: asOrgId(r.id), name: r.name, canonicalId: r.canonical_id, createdAt: r.created_at.toISOString() });
+const toOrg = (r: OrgRow): Org => ({ id: asOrgId(r.id), name: r.name, canonicalId: r.canonical_id, status: r.status, createdAt: r.created_at.toISOString() });
 
 /** The S3 canonical user id: 64 hex characters, stable for the org's lifetime. */
 export function canonicalIdFor(orgId: string): string {
@@ -60,6 +64,16 @@ export async function createOrg(pool: Pool, org: { id: string; name?: string }):
 export async function findOrg(pool: Pool, orgId: string): Promise<Org | null> {
   const r = await pool.query<OrgRow>('SELECT * FROM orgs WHERE id = $1', [orgId]);
   return r.rows[0] ? toOrg(r.rows[0]) : null;
+}
+
+/**
+ * Suspends or reactivates an org. Suspension is pushed to every gateway (the trigger in migration
+ * 002 notifies, auth relays): the org's keys are refused within a second or two.
+ */
+export async function setOrgStatus(pool: Pool, orgId: string, status: OrgStatus): Promise<boolean> {
+  const r = await pool.query('UPDATE orgs SET status = $2 WHERE id = $1 AND status <> $2', [orgId, status]);
+  if ((r.rowCount ?? 0) > 0) return true;
+  return (await findOrg(pool, orgId)) !== null;
 }
 
 export async function createAccessKey(
@@ -86,7 +100,7 @@ export async function listAccessKeys(pool: Pool, orgId: string): Promise<AccessK
   return r.rows.map((k) => ({ accessKeyId: k.access_key_id, orgId: asOrgId(k.org_id), status: k.status, createdAt: k.created_at.toISOString() }));
 }
 
-/** Deleting a key is immediate in auth; gateways stop accepting it once their short cache expires. */
+/** Deleting a key is immediate in auth and pushed to the gateways (see setOrgStatus). */
 export async function deleteAccessKey(pool: Pool, accessKeyId: string): Promise<boolean> {
   const r = await pool.query('DELETE FROM access_keys WHERE access_key_id = $1', [accessKeyId]);
   return (r.rowCount ?? 0) > 0;
@@ -97,13 +111,19 @@ export async function setAccessKeyStatus(pool: Pool, accessKeyId: string, status
   return (r.rowCount ?? 0) > 0;
 }
 
-/** The active key's org and clear secret, or null when the key is unknown or inactive. */
-export async function lookupActiveKey(pool: Pool, config: SecretKeyHolder, accessKeyId: string): Promise<{ orgId: OrgId; secret: string } | null> {
-  const r = await pool.query<{ org_id: string; secret_ciphertext: string }>(
-    `SELECT org_id, secret_ciphertext FROM access_keys WHERE access_key_id = $1 AND status = 'active'`,
+/** The active key's org (and its status) and clear secret, or null when the key is unknown or inactive. */
+export async function lookupActiveKey(
+  pool: Pool,
+  config: SecretKeyHolder,
+  accessKeyId: string,
+): Promise<{ orgId: OrgId; orgStatus: OrgStatus; secret: string } | null> {
+  const r = await pool.query<{ org_id: string; org_status: OrgStatus; secret_ciphertext: string }>(
+    `SELECT k.org_id, o.status AS org_status, k.secret_ciphertext
+       FROM access_keys k JOIN orgs o ON o.id = k.org_id
+      WHERE k.access_key_id = $1 AND k.status = 'active'`,
     [accessKeyId],
   );
   const row = r.rows[0];
   if (!row) return null;
-  return { orgId: asOrgId(row.org_id), secret: openSecret(config.secretKey, accessKeyId, row.secret_ciphertext) };
+  return { orgId: asOrgId(row.org_id), orgStatus: row.org_status, secret: openSecret(config.secretKey, accessKeyId, row.secret_ciphertext) };
 }

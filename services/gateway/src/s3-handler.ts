@@ -12,13 +12,15 @@ import { ACCESS, isAnonymousOperation } from './operation-types';
 import { readPostForm, type PostForm } from './post-form';
 import { dispatch } from './operations';
 import { sendError, sendResult } from './respond';
-import { parseOperation, routeS3Request, type RequestLine } from './router';
+import { parseOperation, routeS3Request, type OperationName, type RequestLine } from './router';
+import { takeConnectionBytes, type UsageMeter } from './usage-meter';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
   services: Services;
   authenticator: Authenticator;
   anonymousTokens: AnonymousTokens;
+  meter: UsageMeter;
   logger: Logger;
   metrics: ServiceMetrics;
 }
@@ -39,6 +41,8 @@ export function createS3Handler(deps: S3HandlerDeps) {
     res.setHeader('server', 'excloud');
     let line: RequestLine | undefined;
     let cors: Promise<Record<string, string>> | undefined;
+    let name: OperationName | undefined;
+    let caller: AnyCaller | undefined;
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -46,12 +50,11 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const host = resolveHost(req.headers.host, deps.config.baseDomain);
       const path = resolvePath(q === -1 ? url : url.slice(0, q), host.kind === 'org' ? host.bucket : undefined);
       line = { method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers };
-      const name = routeS3Request(line);
+      name = routeS3Request(line);
       opName = name;
       const access = ACCESS[name];
       // A form upload is signed inside its body (the POST policy), never by a header.
       const signed = access === 'form-signed' ? null : await deps.authenticator.authenticate(req, requestId);
-      let caller: AnyCaller;
       let form: PostForm | undefined;
       if (signed) {
         assertOrgMatchesHost(signed, host, deps.config);
@@ -72,22 +75,23 @@ export function createS3Handler(deps: S3HandlerDeps) {
       }
       // Parameters are validated only once the caller is known (authentication errors come first).
       const operation = parseOperation(name, line);
+      const known: AnyCaller = caller;
       // Expect: 100-continue is answered only once the caller is known to be allowed to send.
       if (expectsContinue(req) && !form) res.writeContinue();
       // A browser's actual request: S3 adds the matching CORS rule's headers, errors included.
       const origin = req.headers.origin;
       if (origin !== undefined && access !== 'preflight' && line.bucket !== undefined) {
-        cors = actualRequestCorsHeaders(deps.services.metadata, caller.token, line.bucket, origin, line.method.toUpperCase(), requestId);
+        cors = actualRequestCorsHeaders(deps.services.metadata, known.token, line.bucket, origin, line.method.toUpperCase(), requestId);
       }
       const ctx: OperationContext = {
         req,
         requestId,
         log,
         operation,
-        caller,
+        caller: known,
         services: deps.services,
         config: deps.config,
-        owner: () => ownerOf(caller),
+        owner: () => ownerOf(known),
         form,
       };
       const result = await dispatch(ctx);
@@ -102,6 +106,9 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.httpDuration.observe({ operation: opName, status }, seconds);
       deps.metrics.httpRequests.inc({ operation: opName, status });
+      // Billed to the org whose request it was, once it is known; our own failures are not billed.
+      const transfer = takeConnectionBytes(req.socket);
+      if (caller && name && res.statusCode < 500) deps.meter.record(caller.orgId, caller.token, name, transfer);
       log.debug('request', { operation: opName, status: res.statusCode, ms: Math.round(seconds * 1000) });
     }
   };
