@@ -17,6 +17,7 @@ import {
 import { createLocalJWKSet } from 'jose';
 import { Counter } from 'prom-client';
 import { adminRoutes } from './admin-routes';
+import { controlRoutes } from './control';
 import type { AuthConfig } from './config';
 import { AUTH_MIGRATIONS_DIR, findOrg } from './store';
 import { createTokenIssuer } from './tokens';
@@ -43,6 +44,8 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   const ownTokens = createTokenVerifier({ keys: createLocalJWKSet(issuer.jwks) });
 
   const app = createServiceApp({ name: 'auth', logger, metrics, ready: () => pingDatabase(pool) });
+  // The control plane (its own JSON parsing and error format) ahead of the internal routes.
+  app.use(controlRoutes({ pool, config, issuer, logger }));
   app.use(express.json({ limit: '64kb' }));
   app.get('/.well-known/jwks.json', (_req, res) => {
     res.locals.operation = 'jwks';

@@ -17,11 +17,14 @@ export interface Org {
   name: string;
   canonicalId: string;
   createdAt: string;
+  /** Set while the org is suspended: its keys and API tokens are refused. */
+  suspendedAt: string | null;
 }
 
 export interface AccessKeySummary {
   accessKeyId: string;
   orgId: OrgId;
+  name: string | null;
   status: 'active' | 'inactive';
   createdAt: string;
 }
@@ -36,9 +39,16 @@ interface OrgRow {
   name: string;
   canonical_id: string;
   created_at: Date;
+  suspended_at: Date | null;
 }
 
-const toOrg = (r: OrgRow): Org => ({ id: asOrgId(r.id), name: r.name, canonicalId: r.canonical_id, createdAt: r.created_at.toISOString() });
+const toOrg = (r: OrgRow): Org => ({
+  id: asOrgId(r.id),
+  name: r.name,
+  canonicalId: r.canonical_id,
+  createdAt: r.created_at.toISOString(),
+  suspendedAt: r.suspended_at ? r.suspended_at.toISOString() : null,
+});
 
 /** The S3 canonical user id: 64 hex characters, stable for the org's lifetime. */
 export function canonicalIdFor(orgId: string): string {
@@ -62,45 +72,79 @@ export async function findOrg(pool: Pool, orgId: string): Promise<Org | null> {
   return r.rows[0] ? toOrg(r.rows[0]) : null;
 }
 
+export async function listOrgs(pool: Pool): Promise<Org[]> {
+  const r = await pool.query<OrgRow>('SELECT * FROM orgs ORDER BY id');
+  return r.rows.map(toOrg);
+}
+
+/** Suspends (or resumes) an org; null when there is no such org. */
+export async function setOrgSuspended(pool: Pool, orgId: OrgId, suspended: boolean): Promise<Org | null> {
+  const r = await pool.query<OrgRow>(
+    `UPDATE orgs SET suspended_at = CASE WHEN $2 THEN coalesce(suspended_at, now()) END WHERE id = $1 RETURNING *`,
+    [orgId, suspended],
+  );
+  return r.rows[0] ? toOrg(r.rows[0]) : null;
+}
+
 export async function createAccessKey(
   pool: Pool,
   config: SecretKeyHolder,
   orgId: string,
-): Promise<{ accessKeyId: string; secretAccessKey: string; orgId: OrgId }> {
+  opts: { name?: string } = {},
+): Promise<{ accessKeyId: string; secretAccessKey: string; orgId: OrgId; name: string | null; status: 'active'; createdAt: string }> {
   if (!(await findOrg(pool, orgId))) throw new S3Error('InvalidArgument', `no such org: ${orgId}`);
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
-  await pool.query('INSERT INTO access_keys (access_key_id, org_id, secret_ciphertext) VALUES ($1, $2, $3)', [
-    accessKeyId,
-    orgId,
-    sealSecret(config.secretKey, accessKeyId, secretAccessKey),
-  ]);
-  return { accessKeyId, secretAccessKey, orgId: asOrgId(orgId) };
+  const r = await pool.query<{ created_at: Date }>(
+    'INSERT INTO access_keys (access_key_id, org_id, secret_ciphertext, name) VALUES ($1, $2, $3, $4) RETURNING created_at',
+    [accessKeyId, orgId, sealSecret(config.secretKey, accessKeyId, secretAccessKey), opts.name ?? null],
+  );
+  return { accessKeyId, secretAccessKey, orgId: asOrgId(orgId), name: opts.name ?? null, status: 'active', createdAt: r.rows[0]!.created_at.toISOString() };
 }
+
+interface KeyRow {
+  access_key_id: string;
+  org_id: string;
+  name: string | null;
+  status: 'active' | 'inactive';
+  created_at: Date;
+}
+const KEY_COLUMNS = 'access_key_id, org_id, name, status, created_at';
+const toKey = (k: KeyRow): AccessKeySummary => ({
+  accessKeyId: k.access_key_id,
+  orgId: asOrgId(k.org_id),
+  name: k.name,
+  status: k.status,
+  createdAt: k.created_at.toISOString(),
+});
 
 export async function listAccessKeys(pool: Pool, orgId: string): Promise<AccessKeySummary[]> {
-  const r = await pool.query<{ access_key_id: string; org_id: string; status: 'active' | 'inactive'; created_at: Date }>(
-    'SELECT access_key_id, org_id, status, created_at FROM access_keys WHERE org_id = $1 ORDER BY created_at',
-    [orgId],
+  const r = await pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM access_keys WHERE org_id = $1 ORDER BY created_at, access_key_id`, [orgId]);
+  return r.rows.map(toKey);
+}
+
+/**
+ * Deleting a key is immediate in auth; gateways stop accepting it once their short cache expires.
+ * With `scope`, only a key of that org is touched: another org's key reads as absent.
+ */
+export async function deleteAccessKey(pool: Pool, accessKeyId: string, scope?: OrgId): Promise<boolean> {
+  const r = await pool.query('DELETE FROM access_keys WHERE access_key_id = $1 AND ($2::text IS NULL OR org_id = $2)', [accessKeyId, scope ?? null]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function setAccessKeyStatus(pool: Pool, accessKeyId: string, status: 'active' | 'inactive', scope?: OrgId): Promise<AccessKeySummary | null> {
+  const r = await pool.query<KeyRow>(
+    `UPDATE access_keys SET status = $2 WHERE access_key_id = $1 AND ($3::text IS NULL OR org_id = $3) RETURNING ${KEY_COLUMNS}`,
+    [accessKeyId, status, scope ?? null],
   );
-  return r.rows.map((k) => ({ accessKeyId: k.access_key_id, orgId: asOrgId(k.org_id), status: k.status, createdAt: k.created_at.toISOString() }));
+  return r.rows[0] ? toKey(r.rows[0]) : null;
 }
 
-/** Deleting a key is immediate in auth; gateways stop accepting it once their short cache expires. */
-export async function deleteAccessKey(pool: Pool, accessKeyId: string): Promise<boolean> {
-  const r = await pool.query('DELETE FROM access_keys WHERE access_key_id = $1', [accessKeyId]);
-  return (r.rowCount ?? 0) > 0;
-}
-
-export async function setAccessKeyStatus(pool: Pool, accessKeyId: string, status: 'active' | 'inactive'): Promise<boolean> {
-  const r = await pool.query('UPDATE access_keys SET status = $2 WHERE access_key_id = $1', [accessKeyId, status]);
-  return (r.rowCount ?? 0) > 0;
-}
-
-/** The active key's org and clear secret, or null when the key is unknown or inactive. */
+/** The active key's org and clear secret, or null when the key is unknown, inactive or its org suspended. */
 export async function lookupActiveKey(pool: Pool, config: SecretKeyHolder, accessKeyId: string): Promise<{ orgId: OrgId; secret: string } | null> {
   const r = await pool.query<{ org_id: string; secret_ciphertext: string }>(
-    `SELECT org_id, secret_ciphertext FROM access_keys WHERE access_key_id = $1 AND status = 'active'`,
+    `SELECT k.org_id, k.secret_ciphertext FROM access_keys k JOIN orgs o ON o.id = k.org_id
+      WHERE k.access_key_id = $1 AND k.status = 'active' AND o.suspended_at IS NULL`,
     [accessKeyId],
   );
   const row = r.rows[0];
