@@ -52,10 +52,12 @@ export function createS3Handler(deps: S3HandlerDeps) {
         assertOrgMatchesHost(signed, host, deps.config);
         caller = signed;
       } else {
-        // Unsigned: only public reads, and only on an org's own host (the org cannot come from a key).
-        if (host.kind !== 'org' || !ANONYMOUS_OPERATIONS.has(operation.op) || !isValidOrgId(host.orgId)) throw new S3Error('AccessDenied');
+        // Unsigned: only public reads, and only on an org's own host (the org cannot come from a key),
+        // or on a local host when GATEWAY_DEFAULT_ORG names the org those belong to.
+        const anonOrg = host.kind === 'org' ? host.orgId : host.kind === 'local' ? deps.config.defaultOrg : undefined;
+        if (anonOrg === undefined || !ANONYMOUS_OPERATIONS.has(operation.op) || !isValidOrgId(anonOrg)) throw new S3Error('AccessDenied');
         // Auth refuses (AccessDenied) an org that does not exist.
-        caller = await deps.anonymousTokens.callerFor(asOrgId(host.orgId), requestId);
+        caller = await deps.anonymousTokens.callerFor(asOrgId(anonOrg), requestId);
       }
       const handler = OPERATIONS[operation.op];
       if (!handler) throw new S3Error('NotImplemented', `${operation.op} is not implemented yet`);

@@ -46,11 +46,18 @@ const FROM_S3: Partial<Record<string, ControlErrorCode>> = {
   SlowDown: 'unavailable',
 };
 
+/** S3's wording speaks of requests and XML; these speak of the resource. */
+const S3_MESSAGES: Partial<Record<string, (bucket: string) => string>> = {
+  NoSuchBucket: (b) => `no bucket ${b} in this org`,
+  BucketAlreadyOwnedByYou: (b) => `bucket ${b} already exists in this org`,
+  BucketNotEmpty: (b) => `bucket ${b} is not empty: delete its objects (and versions) first`,
+};
+
 function toControlError(err: unknown, log: Logger): ControlError {
   if (err instanceof ControlError) return err;
   if (isS3Error(err)) {
     const code = FROM_S3[(err as S3Error).code];
-    if (code) return new ControlError(code, err.message);
+    if (code) return new ControlError(code, S3_MESSAGES[(err as S3Error).code]?.((err as S3Error).fields.BucketName ?? '') ?? err.message);
   }
   // express.json's parse failures carry a 4xx status and a type.
   const e = err as { type?: string; status?: number };
