@@ -108,6 +108,35 @@ describe('control API', () => {
     expect((await me(b, 'GET', '/buckets')).body.buckets).toEqual([]);
   });
 
+  it('sets quotas (enforced by metadata) and shows them with usage; meters usage per hour', async () => {
+    const q = await freshOrg('ctl-q');
+    const key = (await me(q, 'POST', '/keys', {})).body;
+    const name = uniqueBucket('quota');
+    expect((await me(q, 'POST', '/buckets', { name })).status).toBe(201);
+    expect(await operator('PUT', `/orgs/${q.orgId}/quotas`, { max_bytes: -1 })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    expect(await operator('PUT', `/orgs/${q.orgId}/quotas`, { max_gigs: 1 })).toMatchObject({ status: 400 });
+    expect(await control('PUT', `/v1/admin/orgs/${q.orgId}/quotas`, q.token, { max_bytes: 1 })).toMatchObject({ status: 401 });
+    const set = await operator('PUT', `/orgs/${q.orgId}/quotas`, { max_bytes: 1024 * 1024, max_buckets: 1 });
+    expect(set.body).toEqual({ org_id: q.orgId, quotas: { max_bytes: 1048576, max_objects: null, max_buckets: 1, max_object_bytes: null } });
+    expect((await me(q, 'GET', '')).body.quotas).toMatchObject({ max_bytes: 1048576, max_buckets: 1 });
+
+    await s3For(key).send(new PutObjectCommand({ Bucket: name, Key: 'a', Body: Buffer.alloc(1000 * 1000) }));
+    await expect(s3For(key).send(new PutObjectCommand({ Bucket: name, Key: 'b', Body: Buffer.alloc(100 * 1000) }))).rejects.toMatchObject({
+      name: 'QuotaExceeded',
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(await me(q, 'POST', '/buckets', { name: uniqueBucket('quota') })).toMatchObject({ status: 403, body: { error: { code: 'quota_exceeded' } } });
+    expect((await me(q, 'GET', '/usage')).body).toMatchObject({ total: { buckets: 1, objects: 1, bytes: 1000 * 1000 }, quotas: { max_bytes: 1048576 } });
+    // Lifting the limit lets the same PUT through.
+    await operator('PUT', `/orgs/${q.orgId}/quotas`, { max_bytes: null });
+    await s3For(key).send(new PutObjectCommand({ Bucket: name, Key: 'b', Body: Buffer.alloc(100 * 1000) }));
+
+    const hourly = await me(q, 'GET', '/usage/hourly');
+    expect(hourly.status).toBe(200);
+    expect(Array.isArray(hourly.body.hours)).toBe(true);
+    expect(await me(q, 'GET', '/usage/hourly?from=yesterday')).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+  });
+
   it('lets the operator list, suspend and resume orgs, and read their usage', async () => {
     const c = await freshOrg('ctl-c');
     const key = (await me(c, 'POST', '/keys', {})).body;
@@ -115,7 +144,7 @@ describe('control API', () => {
     expect(await operator('POST', '/orgs', { id: c.orgId })).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
     expect(await operator('POST', '/orgs', { id: 'Not An Org' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
     expect(await operator('GET', '/orgs/no-such-org-here')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
-    expect((await operator('GET', `/orgs/${c.orgId}/usage`)).body).toMatchObject({ org_id: c.orgId, total: { buckets: 0 } });
+    expect((await operator('GET', `/orgs/${c.orgId}/usage`)).body).toMatchObject({ org_id: c.orgId, total: { buckets: 0 }, quotas: { max_bytes: null } });
 
     expect((await operator('POST', `/orgs/${c.orgId}/suspend`)).body.status).toBe('suspended');
     expect(await me(c, 'GET', '')).toMatchObject({ status: 403, body: { error: { code: 'org_suspended' } } });

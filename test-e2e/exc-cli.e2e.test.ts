@@ -67,7 +67,7 @@ describeWithCli('aws', () => {
 
     const usage = JSON.parse((await exc(['buckets', 'usage', '--json'], { home })).stdout);
     expect(usage.total).toMatchObject({ objects: 1, bytes: 23 });
-    expect((await exc(['buckets', 'usage'], { home })).stdout).toMatch(/TOTAL\s+1\s+1\s+23/);
+    expect((await exc(['buckets', 'usage'], { home })).stdout).toMatch(/TOTAL\s+1\s+23\s+23 B/);
 
     expect((await exc(['buckets', 'keys', 'delete', key.access_key_id], { home })).code).toBe(0);
     // The e2e stack's gateway caches verified keys for 1 s.

@@ -27,8 +27,20 @@ export function isPublicRead(setting: { acl?: string; grants?: AclGrant[] | null
   return setting.acl === 'public-read' || setting.acl === 'public-read-write';
 }
 
-/** Storage an org uses, per bucket and in total (metadata's GET /v1/usage). */
-export interface OrgUsage {
-  total: { buckets: number; objects: number; versions: number; bytes: number };
-  buckets: Array<{ name: string; objects: number; versions: number; bytes: number }>;
+/** An org's limits; null means unlimited (metadata enforces them in the commit transaction). */
+export interface OrgQuotaLimits {
+  maxBytes: number | null;
+  maxObjects: number | null;
+  maxBuckets: number | null;
+  maxObjectBytes: number | null;
+}
+
+/**
+ * Metadata's GET /v1/usage for the control API: the counters quotas are checked against (bytes and
+ * objects count every stored version), the same per bucket, and the quotas in force.
+ */
+export interface OrgUsageReport {
+  total: { buckets: number; objects: number; bytes: number };
+  buckets: Array<{ name: string; objects: number; bytes: number }>;
+  quotas: OrgQuotaLimits;
 }

@@ -31,10 +31,26 @@ interface Bucket {
   versioning: string;
   created_at: string;
 }
+interface Quotas {
+  max_bytes: number | null;
+  max_objects: number | null;
+  max_buckets: number | null;
+  max_object_bytes: number | null;
+}
 interface Usage {
   org_id: string;
-  total: { buckets: number; objects: number; versions: number; bytes: number };
-  buckets: Array<{ name: string; objects: number; versions: number; bytes: number }>;
+  total: { buckets: number; objects: number; bytes: number };
+  buckets: Array<{ name: string; objects: number; bytes: number }>;
+  quotas: Quotas;
+}
+interface Hour {
+  hour: string;
+  average_bytes: number;
+  objects: number;
+  class_a_requests: number;
+  class_b_requests: number;
+  ingress_bytes: number;
+  egress_bytes: number;
 }
 interface Me {
   id: string;
@@ -42,7 +58,7 @@ interface Me {
   status: string;
   s3_endpoint: string;
   usage: Usage['total'];
-  quotas: unknown;
+  quotas: Quotas;
 }
 
 const api = () => {
@@ -93,7 +109,14 @@ export const COMMANDS: Command[] = [
     async run(a) {
       none(a);
       const me = await api().call<Me>('GET', '/v1/orgs/me');
-      const quotas = me.quotas ? JSON.stringify(me.quotas) : 'none';
+      const q = me.quotas;
+      const limits = [
+        q.max_bytes !== null ? `storage ${formatBytes(q.max_bytes)}` : '',
+        q.max_objects !== null ? `${q.max_objects} objects` : '',
+        q.max_buckets !== null ? `${q.max_buckets} buckets` : '',
+        q.max_object_bytes !== null ? `objects up to ${formatBytes(q.max_object_bytes)}` : '',
+      ].filter(Boolean);
+      const quotas = limits.length ? limits.join(', ') : 'none';
       return {
         json: me,
         text: [
@@ -154,13 +177,24 @@ export const COMMANDS: Command[] = [
   {
     path: ['buckets', 'usage'],
     args: '',
-    summary: 'bytes and objects stored, per bucket and in total',
+    summary: 'bytes and objects stored (every version counts), per bucket and in total; --hourly: metered usage per hour',
+    details: '--hourly [--from ISO] [--to ISO] lists billing hours (default: the last 24 hours): average bytes, requests, transfer.',
+    booleans: ['hourly'],
+    values: ['from', 'to'],
     async run(a) {
       none(a);
+      if (a.flags.hourly === true) {
+        const q = new URLSearchParams();
+        if (a.flags.from !== undefined) q.set('from', String(a.flags.from));
+        if (a.flags.to !== undefined) q.set('to', String(a.flags.to));
+        const h = await api().call<{ hours: Hour[] }>('GET', `/v1/orgs/me/usage/hourly${q.size ? `?${q}` : ''}`);
+        const rows = h.hours.map((x) => [x.hour, String(x.average_bytes), String(x.objects), String(x.class_a_requests), String(x.class_b_requests), String(x.ingress_bytes), String(x.egress_bytes)]);
+        return { json: h, text: rows.length ? table(['HOUR', 'AVG BYTES', 'OBJECTS', 'CLASS A', 'CLASS B', 'INGRESS', 'EGRESS'], rows) : 'no metered hours in that range' };
+      }
       const u = await api().call<Usage>('GET', '/v1/orgs/me/usage');
-      const rows = u.buckets.map((b) => [b.name, String(b.objects), String(b.versions), String(b.bytes), formatBytes(b.bytes)]);
-      rows.push(['TOTAL', String(u.total.objects), String(u.total.versions), String(u.total.bytes), formatBytes(u.total.bytes)]);
-      return { json: u, text: table(['BUCKET', 'OBJECTS', 'VERSIONS', 'BYTES', 'SIZE'], rows) };
+      const rows = u.buckets.map((b) => [b.name, String(b.objects), String(b.bytes), formatBytes(b.bytes)]);
+      rows.push(['TOTAL', String(u.total.objects), String(u.total.bytes), formatBytes(u.total.bytes)]);
+      return { json: u, text: table(['BUCKET', 'OBJECTS', 'BYTES', 'SIZE'], rows) };
     },
   },
   {

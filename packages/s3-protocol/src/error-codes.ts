@@ -35,6 +35,8 @@ export const S3_ERRORS = {
   NoSuchVersion: [404, 'The specified version does not exist.'],
   NotImplemented: [501, 'A header you provided implies functionality that is not implemented'],
   NotModified: [304, 'Not Modified'],
+  // Not an AWS code: an org's quota (set by its operator) would be exceeded; the message names the limit.
+  QuotaExceeded: [403, 'The request would exceed a quota of your organization.'],
   PreconditionFailed: [412, 'At least one of the pre-conditions you specified did not hold'],
   RequestTimeTooSkewed: [403, 'The difference between the request time and the current time is too large.'],
   RequestTimeout: [400, 'Your socket connection to the server was not read from or written to within the timeout period.'],

@@ -12,7 +12,8 @@ const USAGE = `usage: pnpm admin <command>
   suspend-org <org-id>           refuse the org's keys and API tokens (its data stays)
   resume-org <org-id>
   create-org-token <org-id> [name]  an org API token for the control API and \`exc login\`; printed once
-  usage <org-id>                 what the org stores, per bucket and in total
+  usage <org-id>                 what the org stores, per bucket and in total, and its quotas
+  set-quotas <org-id> <json>     e.g. '{"max_bytes":1048576,"max_objects":null}' (null lifts a limit)
   create-key <org-id>            create an access key; prints the secret once
   list-keys <org-id>             list an org's access keys
   disable-key <access-key-id>    stop a key from signing (reversible with enable-key)
@@ -37,6 +38,16 @@ async function main(argv: string[]): Promise<void> {
       return print(await api('POST', `/orgs/${encodeURIComponent(need(0, 'org id'))}/${command === 'suspend-org' ? 'suspend' : 'resume'}`));
     case 'create-org-token':
       return print(await api('POST', `/orgs/${encodeURIComponent(need(0, 'org id'))}/tokens`, args[1] ? { name: args[1] } : {}));
+    case 'set-quotas': {
+      const json = need(1, 'quota JSON');
+      let body: unknown;
+      try {
+        body = JSON.parse(json);
+      } catch {
+        fail(`not JSON: ${json}`);
+      }
+      return print(await api('PUT', `/orgs/${encodeURIComponent(need(0, 'org id'))}/quotas`, body));
+    }
     case 'usage':
       return print(await api('GET', `/orgs/${encodeURIComponent(need(0, 'org id'))}/usage`));
     case 'create-key':

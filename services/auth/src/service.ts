@@ -19,6 +19,7 @@ import { Counter } from 'prom-client';
 import { adminRoutes } from './admin-routes';
 import { controlRoutes } from './control';
 import type { AuthConfig } from './config';
+import { RevocationHub } from './revocations';
 import { AUTH_MIGRATIONS_DIR, findOrg } from './store';
 import { createTokenIssuer } from './tokens';
 import { parseVerifyRequest, verifySigV4 } from './verify';
@@ -42,6 +43,8 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   });
   // auth checks its own tokens with its own public key: no HTTP round trip to itself.
   const ownTokens = createTokenVerifier({ keys: createLocalJWKSet(issuer.jwks) });
+  const revocations = new RevocationHub(config.databaseUrl, logger);
+  await revocations.start();
 
   const app = createServiceApp({ name: 'auth', logger, metrics, ready: () => pingDatabase(pool) });
   // The control plane (its own JSON parsing and error format) ahead of the internal routes.
@@ -69,7 +72,7 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     res.locals.operation = 'anonymous_token';
     const orgId = (req.body as { orgId?: unknown } | undefined)?.orgId;
     const org = typeof orgId === 'string' ? await findOrg(pool, orgId) : null;
-    if (!org) throw new S3Error('AccessDenied');
+    if (!org || org.status !== 'active') throw new S3Error('AccessDenied');
     res.json(await issuer.issueAnonymous(org.id));
   });
   app.get('/v1/orgs/:orgId', requireOrgToken(ownTokens, { allowAnonymous: true }), async (req, res) => {
@@ -80,6 +83,8 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     if (!org) throw new S3Error('AccessDenied');
     res.json({ id: org.id, name: org.name, canonicalId: org.canonicalId });
   });
+  // Pushes key and org revocations to the gateways (server-sent events; see revocations.ts).
+  app.get('/v1/revocations', revocations.handler);
   app.use('/v1/admin', adminRoutes(pool, config, issuer));
   finishServiceApp(app, logger);
 
@@ -94,5 +99,11 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     },
   });
   logger.info('auth listening', { port: server.port, adminApi: Boolean(config.adminToken) });
-  return { port: server.port, close: server.close };
+  return {
+    port: server.port,
+    close: async () => {
+      await revocations.close();
+      await server.close();
+    },
+  };
 }

@@ -12,13 +12,14 @@ export function migrateAuth(pool: Pool): Promise<string[]> {
   return runMigrations(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
 }
 
+export type OrgStatus = 'active' | 'suspended';
+
 export interface Org {
   id: OrgId;
   name: string;
   canonicalId: string;
+  status: OrgStatus;
   createdAt: string;
-  /** Set while the org is suspended: its keys and API tokens are refused. */
-  suspendedAt: string | null;
 }
 
 export interface AccessKeySummary {
@@ -38,17 +39,11 @@ interface OrgRow {
   id: string;
   name: string;
   canonical_id: string;
+  status: OrgStatus;
   created_at: Date;
-  suspended_at: Date | null;
 }
 
-const toOrg = (r: OrgRow): Org => ({
-  id: asOrgId(r.id),
-  name: r.name,
-  canonicalId: r.canonical_id,
-  createdAt: r.created_at.toISOString(),
-  suspendedAt: r.suspended_at ? r.suspended_at.toISOString() : null,
-});
+const toOrg = (r: OrgRow): Org => ({ id: asOrgId(r.id), name: r.name, canonicalId: r.canonical_id, status: r.status, createdAt: r.created_at.toISOString() });
 
 /** The S3 canonical user id: 64 hex characters, stable for the org's lifetime. */
 export function canonicalIdFor(orgId: string): string {
@@ -77,13 +72,14 @@ export async function listOrgs(pool: Pool): Promise<Org[]> {
   return r.rows.map(toOrg);
 }
 
-/** Suspends (or resumes) an org; null when there is no such org. */
-export async function setOrgSuspended(pool: Pool, orgId: OrgId, suspended: boolean): Promise<Org | null> {
-  const r = await pool.query<OrgRow>(
-    `UPDATE orgs SET suspended_at = CASE WHEN $2 THEN coalesce(suspended_at, now()) END WHERE id = $1 RETURNING *`,
-    [orgId, suspended],
-  );
-  return r.rows[0] ? toOrg(r.rows[0]) : null;
+/**
+ * Suspends or reactivates an org. Suspension is pushed to every gateway (the trigger in migration
+ * 002 notifies, auth relays): the org's keys are refused within a second or two.
+ */
+export async function setOrgStatus(pool: Pool, orgId: string, status: OrgStatus): Promise<boolean> {
+  const r = await pool.query('UPDATE orgs SET status = $2 WHERE id = $1 AND status <> $2', [orgId, status]);
+  if ((r.rowCount ?? 0) > 0) return true;
+  return (await findOrg(pool, orgId)) !== null;
 }
 
 export async function createAccessKey(
@@ -140,14 +136,19 @@ export async function setAccessKeyStatus(pool: Pool, accessKeyId: string, status
   return r.rows[0] ? toKey(r.rows[0]) : null;
 }
 
-/** The active key's org and clear secret, or null when the key is unknown, inactive or its org suspended. */
-export async function lookupActiveKey(pool: Pool, config: SecretKeyHolder, accessKeyId: string): Promise<{ orgId: OrgId; secret: string } | null> {
-  const r = await pool.query<{ org_id: string; secret_ciphertext: string }>(
-    `SELECT k.org_id, k.secret_ciphertext FROM access_keys k JOIN orgs o ON o.id = k.org_id
-      WHERE k.access_key_id = $1 AND k.status = 'active' AND o.suspended_at IS NULL`,
+/** The active key's org (and its status) and clear secret, or null when the key is unknown or inactive. */
+export async function lookupActiveKey(
+  pool: Pool,
+  config: SecretKeyHolder,
+  accessKeyId: string,
+): Promise<{ orgId: OrgId; orgStatus: OrgStatus; secret: string } | null> {
+  const r = await pool.query<{ org_id: string; org_status: OrgStatus; secret_ciphertext: string }>(
+    `SELECT k.org_id, o.status AS org_status, k.secret_ciphertext
+       FROM access_keys k JOIN orgs o ON o.id = k.org_id
+      WHERE k.access_key_id = $1 AND k.status = 'active'`,
     [accessKeyId],
   );
   const row = r.rows[0];
   if (!row) return null;
-  return { orgId: asOrgId(row.org_id), secret: openSecret(config.secretKey, accessKeyId, row.secret_ciphertext) };
+  return { orgId: asOrgId(row.org_id), orgStatus: row.org_status, secret: openSecret(config.secretKey, accessKeyId, row.secret_ciphertext) };
 }

@@ -50,6 +50,15 @@ export class AnonymousTokens {
     }
     return { anonymous: true, orgId, token: hit.token };
   }
+
+  /** A suspended org's anonymous token is dropped at once (auth refuses to mint another). */
+  revoke(r: { accessKeyId: string } | { orgId: string }): void {
+    if ('orgId' in r) this.cache.delete(r.orgId);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
 }
 
 interface CachedKey {
@@ -62,12 +71,17 @@ interface CachedKey {
 
 /**
  * Verifies SigV4. A signing key proven once is cached per (key id, scope) for a short TTL so
- * steady traffic needs no call to auth; after the TTL auth is asked again, so a deleted key stops
- * working within that time.
+ * steady traffic needs no call to auth. Revocations pushed by auth (revocation-feed.ts) drop
+ * entries at once; the TTL bounds revocation delay only while that feed is down.
  */
 export class Authenticator {
   private readonly cache = new Map<string, CachedKey>();
   private readonly inflight = new Map<string, Promise<CachedKey>>();
+  /**
+   * Bumped by every revocation: an answer from auth that was in flight across one is used for
+   * its own request but not cached, since it may predate the revocation.
+   */
+  private generation = 0;
 
   constructor(
     private readonly auth: AuthClient,
@@ -99,6 +113,7 @@ export class Authenticator {
         return { orgId: shared.orgId, accessKeyId: parsed.accessKeyId, token: shared.token, signingKey: shared.signingKey, auth: parsed };
       }
     }
+    const generation = this.generation;
     const fetching = this.fetchKey(parsed, sts, requestId);
     this.inflight.set(cacheKey, fetching);
     let entry: CachedKey;
@@ -112,8 +127,27 @@ export class Authenticator {
       if (this.inflight.get(cacheKey) === fetching) this.inflight.delete(cacheKey);
     }
     if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(cacheKey, entry);
+    if (generation === this.generation) this.cache.set(cacheKey, entry);
     return { orgId: entry.orgId, accessKeyId: parsed.accessKeyId, token: entry.token, signingKey: entry.signingKey, auth: parsed };
+  }
+
+  /** Drops every cached verification of one access key, or of every key of one org. */
+  revoke(r: { accessKeyId: string } | { orgId: string }): void {
+    this.generation += 1;
+    this.inflight.clear();
+    if ('accessKeyId' in r) {
+      const prefix = `${r.accessKeyId}/`;
+      for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);
+    } else {
+      for (const [k, v] of this.cache) if (v.orgId === r.orgId) this.cache.delete(k);
+    }
+  }
+
+  /** After the feed reconnects: anything may have been revoked while it was down. */
+  clear(): void {
+    this.generation += 1;
+    this.inflight.clear();
+    this.cache.clear();
   }
 
   private async fetchKey(parsed: ParsedAuth, sts: string, requestId: string): Promise<CachedKey> {

@@ -18,6 +18,10 @@ export interface GatewayConfig extends BaseConfig {
   region: string;
   /** Port of /healthz, /readyz and /metrics (the S3 port has no free paths). */
   opsPort: number;
+  /** Subscribe to auth's revocation stream so revoked keys and suspended orgs are refused at once. */
+  revocationFeed: boolean;
+  /** How often per-org usage counters are flushed to metadata. */
+  usageFlushMs: number;
 }
 
 export function parseGatewayConfig(env: EnvReader): GatewayConfig {
@@ -39,6 +43,10 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     // What GetBucketLocation answers; clients may sign with any region.
     region: env.str('GATEWAY_REGION', 'auto'),
     opsPort: env.int('GATEWAY_OPS_PORT', 9090, { min: 0, max: 65535 }),
+    // On: revocation within a second or two; the cache TTL above is the fallback while it is down.
+    revocationFeed: env.bool('GATEWAY_REVOCATION_FEED', true),
+    // Five seconds: usage reaches the hourly rows promptly at one request per active org per flush.
+    usageFlushMs: env.int('GATEWAY_USAGE_FLUSH_MS', 5_000, { min: 100, max: 600_000 }),
   };
 }
 

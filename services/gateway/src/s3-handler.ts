@@ -10,12 +10,14 @@ import type { OperationContext, Services } from './context';
 import { OPERATIONS } from './operations';
 import { sendError, sendResult } from './respond';
 import { UnsupportedOperationError, parseS3Request, type S3Operation } from './router';
+import { takeConnectionBytes, type UsageMeter } from './usage-meter';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
   services: Services;
   authenticator: Authenticator;
   anonymousTokens: AnonymousTokens;
+  meter: UsageMeter;
   logger: Logger;
   metrics: ServiceMetrics;
 }
@@ -38,6 +40,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
     res.setHeader('server', 'excloud');
     let operation: S3Operation | undefined;
     let query: URLSearchParams | undefined;
+    let caller: AnyCaller | undefined;
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -47,7 +50,6 @@ export function createS3Handler(deps: S3HandlerDeps) {
       operation = parseS3Request({ method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers });
       opName = operation.op;
       const signed = await deps.authenticator.authenticate(req, requestId);
-      let caller: AnyCaller;
       if (signed) {
         assertOrgMatchesHost(signed, host, deps.config);
         caller = signed;
@@ -72,7 +74,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         caller,
         services: deps.services,
         config: deps.config,
-        owner: () => ownerOf(caller),
+        owner: () => ownerOf(caller!),
       };
       const result = await handler(ctx);
       await sendResult(res, result, isHead);
@@ -85,6 +87,9 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.httpDuration.observe({ operation: opName, status }, seconds);
       deps.metrics.httpRequests.inc({ operation: opName, status });
+      // Billed to the org whose request it was, once it is known; our own failures are not billed.
+      const transfer = takeConnectionBytes(req.socket);
+      if (caller && operation && res.statusCode < 500) deps.meter.record(caller.orgId, caller.token, operation.op, transfer);
       log.debug('request', { operation: opName, status: res.statusCode, ms: Math.round(seconds * 1000) });
     }
   };

@@ -17,6 +17,10 @@ export interface JanitorConfig extends BaseConfig {
   outboxIntervalMs: number;
   expiryIntervalMs: number;
   sweepIntervalMs: number;
+  usageRollupIntervalMs: number;
+  usageReconcileIntervalMs: number;
+  /** Correct usage drift found by reconciliation (otherwise only report it). */
+  usageReconcileCorrect: boolean;
 }
 
 export function parseJanitorConfig(env: EnvReader): JanitorConfig {
@@ -37,5 +41,10 @@ export function parseJanitorConfig(env: EnvReader): JanitorConfig {
     outboxIntervalMs: env.int('JANITOR_OUTBOX_INTERVAL_MS', 30_000, { min: 100 }),
     expiryIntervalMs: env.int('JANITOR_EXPIRY_INTERVAL_MS', 3_600_000, { min: 100 }),
     sweepIntervalMs: env.int('JANITOR_SWEEP_INTERVAL_MS', 6 * 3_600_000, { min: 100 }),
+    // A minute: hourly rows stay current, and an hour boundary is never missed.
+    usageRollupIntervalMs: env.int('JANITOR_USAGE_ROLLUP_INTERVAL_MS', 60_000, { min: 100 }),
+    // Hourly: a recount reads every version of every org, and drift is not expected at all.
+    usageReconcileIntervalMs: env.int('JANITOR_USAGE_RECONCILE_INTERVAL_MS', 3_600_000, { min: 100 }),
+    usageReconcileCorrect: env.bool('JANITOR_USAGE_RECONCILE_CORRECT', true),
   };
 }

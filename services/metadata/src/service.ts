@@ -21,6 +21,7 @@ import { bucketRoutes } from './routes/buckets';
 import { objectRoutes } from './routes/objects';
 import { systemRoutes } from './routes/system';
 import { uploadRoutes } from './routes/uploads';
+import { usageReportRoutes, usageSystemRoutes } from './routes/usage';
 
 export interface MetadataService {
   port: number;
@@ -61,7 +62,9 @@ export async function startMetadataService(
   // Manifests of large multipart objects run to thousands of parts.
   app.use(express.json({ limit: '16mb' }));
   // Cross-org maintenance first: these routes take the janitor's system token, not an org's.
+  app.use('/v1/system/usage', requireSystemToken(verifier), usageSystemRoutes(pool));
   app.use('/v1/system', requireSystemToken(verifier), systemRoutes(pool));
+  app.use('/v1/usage', requireOrgToken(verifier, { allowAnonymous: true }), usageReportRoutes(pool));
   app.use('/v1', requireOrgToken(verifier, { allowAnonymous: true }), anonymousPolicy(pool));
   app.use(bucketRoutes(pool));
   app.use(uploadRoutes(pool));

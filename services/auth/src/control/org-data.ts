@@ -1,11 +1,25 @@
-import type { OrgId, OrgUsage } from '@excloud/contracts';
+import type { OrgId, OrgQuotaLimits, OrgUsageReport } from '@excloud/contracts';
 import { InternalClient, MetadataClient } from '@excloud/internal-client';
 import type { TokenIssuer } from '../tokens';
 
+/** One hour of metered usage, as metadata's usage_hourly keeps it. */
+export interface HourlyUsage {
+  hour: string;
+  byteSeconds: string;
+  averageBytes: number;
+  bytesStored: number;
+  objects: number;
+  classA: number;
+  classB: number;
+  ingressBytes: number;
+  egressBytes: number;
+}
+
 /**
- * The control API's window on data other services own. Buckets and objects belong to metadata
- * (their only writer), so bucket changes and usage go through metadata's internal API with an
- * internal token the auth service issues for the org itself: the same path the gateway takes.
+ * The control API's window on data other services own. Buckets, usage counters and quotas belong
+ * to metadata (their only writer), so they go through metadata's internal API: org routes with an
+ * internal token auth issues for the org itself (the same path the gateway takes), quotas with
+ * the system token, since an org must not set its own limits.
  */
 export class OrgData {
   readonly metadata: MetadataClient;
@@ -23,15 +37,19 @@ export class OrgData {
     return (await this.issuer.issue(orgId)).token;
   }
 
-  async usage(orgId: OrgId, requestId?: string): Promise<OrgUsage> {
-    return this.raw.json<OrgUsage>({ method: 'GET', path: '/v1/usage', token: await this.tokenFor(orgId), requestId });
+  async usage(orgId: OrgId, requestId?: string): Promise<OrgUsageReport> {
+    return this.raw.json<OrgUsageReport>({ method: 'GET', path: '/v1/usage', token: await this.tokenFor(orgId), requestId });
   }
 
-  /**
-   * Quotas are enforced by metadata (issue 11, item 6); until their table exists there are none.
-   * `null` means "no limit configured".
-   */
-  async quotas(_orgId: OrgId): Promise<null> {
-    return null;
+  async hourly(orgId: OrgId, from: Date, to: Date, requestId?: string): Promise<HourlyUsage[]> {
+    const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    const r = await this.raw.json<{ hours: HourlyUsage[] }>({ method: 'GET', path: `/v1/usage/hourly?${q}`, token: await this.tokenFor(orgId), requestId });
+    return r.hours;
+  }
+
+  /** Sets the given limits (null clears one, absent keeps it) and returns those in force. */
+  async setQuotas(orgId: OrgId, quotas: Partial<OrgQuotaLimits>, requestId?: string): Promise<OrgQuotaLimits> {
+    const token = (await this.issuer.issueSystem()).token;
+    return this.raw.json<OrgQuotaLimits>({ method: 'PUT', path: `/v1/system/usage/quotas/${encodeURIComponent(orgId)}`, token, requestId, json: quotas });
   }
 }

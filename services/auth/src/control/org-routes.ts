@@ -6,8 +6,8 @@ import { controlOrgOf } from './access';
 import { ControlError } from './errors';
 import type { OrgData } from './org-data';
 import { createOrgToken, listOrgTokens, revokeOrgToken } from './org-tokens';
-import { accessKeyIdParam, jsonBody, optionalName, tokenIdParam } from './validate';
-import { keyView, orgView, tokenView, usageView } from './views';
+import { accessKeyIdParam, hourRange, jsonBody, optionalName, tokenIdParam } from './validate';
+import { hourlyView, keyView, orgView, quotaView, tokenView, usageView } from './views';
 
 /**
  * /v1/orgs/me/…: what an org API token may do, always to its own org. No route takes an org id:
@@ -22,14 +22,22 @@ export function orgRoutes(pool: Pool, config: AuthConfig, data: OrgData): Router
     const orgId = controlOrgOf(res);
     const org = await findOrg(pool, orgId);
     if (!org) throw new ControlError('not_found', 'the org of this token no longer exists');
-    const [usage, quotas] = await Promise.all([data.usage(orgId, rid(res)), data.quotas(orgId)]);
-    res.json({ ...orgView(org, config.s3EndpointTemplate), usage: usage.total, quotas });
+    const usage = await data.usage(orgId, rid(res));
+    res.json({ ...orgView(org, config.s3EndpointTemplate), usage: usage.total, quotas: quotaView(usage.quotas) });
   });
 
   r.get('/usage', async (_req, res) => {
     res.locals.operation = 'control_usage';
     const orgId = controlOrgOf(res);
     res.json(usageView(orgId, await data.usage(orgId, rid(res))));
+  });
+
+  // Metered usage for billing, per UTC hour (filled by the gateways' counters and the janitor).
+  r.get('/usage/hourly', async (req, res) => {
+    res.locals.operation = 'control_usage_hourly';
+    const orgId = controlOrgOf(res);
+    const { from, to } = hourRange(req.query as Record<string, unknown>);
+    res.json(hourlyView(orgId, await data.hourly(orgId, from, to, rid(res))));
   });
 
   r.get('/tokens', async (_req, res) => {

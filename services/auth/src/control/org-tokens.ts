@@ -67,7 +67,7 @@ export async function findOrgToken(pool: Pool, token: string): Promise<{ orgId: 
   const r = await pool.query<{ id: string; org_id: string; suspended: boolean }>(
     `UPDATE org_tokens t SET last_used_at = now() FROM orgs o
       WHERE t.token_sha256 = $1 AND o.id = t.org_id
-      RETURNING t.id, t.org_id, o.suspended_at IS NOT NULL AS suspended`,
+      RETURNING t.id, t.org_id, o.status <> 'active' AS suspended`,
     [hashToken(token)],
   );
   const row = r.rows[0];

@@ -4,7 +4,6 @@ import { S3Error } from '@excloud/s3-protocol';
 import { orgOf } from '@excloud/service-kit';
 import { createBucket, deleteBucket, getBucket, listBuckets, setBucketVersioning } from '../bucket-store';
 import { parseAclSetting, setBucketAcl } from '../acl-store';
-import { orgUsage } from '../usage-store';
 
 /** Bucket CRUD and versioning. Mounted behind requireOrgToken: the org is always the token's. */
 export function bucketRoutes(pool: Pool): Router {
@@ -20,12 +19,6 @@ export function bucketRoutes(pool: Pool): Router {
     const acl = (req.body as { acl?: unknown } | undefined)?.acl ?? 'private';
     if (typeof acl !== 'string' || acl.length === 0 || acl.length > 64) throw new S3Error('InvalidArgument', 'acl must be a canned ACL name');
     res.json(await createBucket(pool, orgOf(res), bucketParam(req.params.bucket), acl));
-  });
-
-  // The control API's usage view (auth calls it with the org's own token).
-  router.get('/v1/usage', async (_req, res) => {
-    res.locals.operation = 'org_usage';
-    res.json(await orgUsage(pool, orgOf(res)));
   });
 
   router.get('/v1/buckets/:bucket', async (req, res) => {

@@ -1,6 +1,3 @@
--- A suspended org keeps its data but its keys and API tokens stop working until it is resumed.
-ALTER TABLE orgs ADD COLUMN suspended_at timestamptz;
-
 -- A label the customer chooses when creating a key (`exc buckets keys create --name ci`).
 ALTER TABLE access_keys ADD COLUMN name text;
 
