@@ -10,6 +10,9 @@ import { stack } from './support/stack';
 
 const run = promisify(execFile);
 
+// Every step spawns node (exc) or python (aws): slow on a loaded machine, not stuck.
+jest.setTimeout(180_000);
+
 /**
  * The customer's path from the issue: an org token → `exc buckets keys create` → `configure` into
  * a temp HOME → Debian's aws cli with `--profile excloud` → delete the key → 403.
@@ -80,8 +83,7 @@ describeWithCli('aws', () => {
       5000,
     );
     expect(refused).toBe(true);
-    // A dozen CLI processes (node and python) per test: slow on a loaded machine, not stuck.
-  }, 180_000);
+  });
 
   it('takes the secret from --secret-key-stdin for a key it did not create', async () => {
     const key = (await control('POST', '/v1/orgs/me/keys', org.token, {})).body;
@@ -94,7 +96,7 @@ describeWithCli('aws', () => {
     const ok = await exc(['buckets', 'keys', 'configure', key.access_key_id, '--secret-key-stdin'], { home: home2, stdin: key.secret_access_key + '\n' });
     expect(ok.code).toBe(0);
     expect(readFileSync(path.join(home2, '.aws/credentials'), 'utf8')).toContain(`aws_secret_access_key = ${key.secret_access_key}\n`);
-  }, 120_000);
+  });
 });
 
 describe('exc bad input: one clear line and an exit code', () => {
