@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { DEFAULT_PORTS, asOrgId } from '@excloud/contracts';
-import { createLogger, createPool, envReader, installShutdown } from '@excloud/service-kit';
+import { createLogger, createPool, envReader, installShutdown, internalCredentialEnv } from '@excloud/service-kit';
 import { createAccessKey, createOrg, findOrg, migrateAuth, parseAuthConfig, startAuthService } from '@excloud/auth';
 import { migrateMetadata, parseMetadataConfig, startMetadataService } from '@excloud/metadata';
 import { parseBlobConfig, startBlobService } from '@excloud/blob';
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const serviceEnv = (extra: Record<string, string | undefined>) => envReader({ ...process.env, ...common, ...extra });
   // Auth's control API calls metadata, and metadata needs auth's URL: metadata's port is chosen first.
   const metadataUrl = `http://127.0.0.1:${await freePort()}`;
+  const internal = internalCredentialEnv(secrets.internal);
   const authConfig = parseAuthConfig(
     serviceEnv({
       AUTH_SECRET_KEY: secrets.authSecretKey,
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       // Local mode has no org host names: `exc me` shows the endpoint the local key works on.
       AUTH_S3_ENDPOINT: `http://127.0.0.1:${gatewayPort}`,
       METADATA_URL: metadataUrl,
+      ...internal.auth,
     }),
   );
   const started: Array<{ port: number; close(): Promise<void> }> = [];
@@ -63,16 +65,18 @@ async function main(): Promise<void> {
   started.push(metadata);
   urls.METADATA_URL = `http://127.0.0.1:${metadata.port}`;
   const blob = await startBlobService(
-    parseBlobConfig(serviceEnv({ ...urls, BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: secrets.blobMasterKeys })),
+    parseBlobConfig(serviceEnv({ ...urls, BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: secrets.blobMasterKeys, ...internal.blob })),
     child('blob'),
   );
   started.push(blob);
   urls.BLOB_URL = `http://127.0.0.1:${blob.port}`;
-  const janitor = await startJanitorService(parseJanitorConfig(serviceEnv({ ...urls, AUTH_ADMIN_TOKEN: secrets.authAdminToken })), child('janitor'));
+  const janitor = await startJanitorService(parseJanitorConfig(serviceEnv({ ...urls, ...internal.janitor, JANITOR_ADMIN_TOKEN: secrets.authAdminToken })), child('janitor'));
   started.push(janitor);
   urls.JANITOR_URL = `http://127.0.0.1:${janitor.port}`;
   const gateway = await startGatewayService(
-    parseGatewayConfig(serviceEnv({ ...urls, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0'), GATEWAY_DEFAULT_ORG: LOCAL_ORG })),
+    parseGatewayConfig(
+      serviceEnv({ ...urls, ...internal.gateway, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0'), GATEWAY_DEFAULT_ORG: LOCAL_ORG }),
+    ),
     child('gateway'),
   );
   started.push(gateway);

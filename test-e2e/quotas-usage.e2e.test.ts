@@ -90,4 +90,15 @@ describe('quotas and usage metering, production topology', () => {
     expect(Number(rolled!.byteSeconds)).toBeGreaterThan(0);
     expect(await t.runJanitor('usageReconcile')).toMatchObject({ drifted: 0, drift: [] });
   });
+
+  it('the janitor reconciliation reports drift and corrects it', async () => {
+    await pool.query('UPDATE org_usage SET bytes = bytes + 5, buckets = 9 WHERE org_id = $1', [ORG]);
+    expect(await t.runJanitor('usageReconcile')).toMatchObject({
+      drifted: 1,
+      corrected: true,
+      drift: [{ orgId: ORG, counted: { bytes: MiB - 1000 + 5, objects: 1, buckets: 9 }, actual: { bytes: MiB - 1000, objects: 1, buckets: 1 } }],
+    });
+    expect(await getOrgUsage(pool, ORG)).toEqual({ bytes: MiB - 1000, objects: 1, buckets: 1 });
+    expect(await t.runJanitor('usageReconcile')).toMatchObject({ drifted: 0 });
+  });
 });

@@ -66,7 +66,7 @@ export default async function globalSetup(): Promise<void> {
 /** A second tenant, to prove tenants never see each other. */
 async function createOtherOrg(databaseUrl: string, dataDir: string) {
   const { createOrg, createAccessKey, parseAuthConfig } = await import('@excloud/auth');
-  const { envReader } = await import('@excloud/service-kit');
+  const { envReader, internalCredentialEnv } = await import('@excloud/service-kit');
   const { asOrgId } = await import('@excloud/contracts');
   const secrets = JSON.parse(readFileSync(path.join(dataDir, 'local-secrets.json'), 'utf8'));
   const config = parseAuthConfig(
@@ -75,6 +75,7 @@ async function createOtherOrg(databaseUrl: string, dataDir: string) {
       AUTH_SECRET_KEY: secrets.authSecretKey,
       AUTH_TOKEN_PRIVATE_JWK: secrets.authTokenPrivateJwk,
       AUTH_ADMIN_TOKEN: secrets.authAdminToken,
+      ...internalCredentialEnv(secrets.internal).auth,
     }),
   );
   const pool = new Pool({ connectionString: databaseUrl });

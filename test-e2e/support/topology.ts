@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import { createAccessKey, createOrg, generateTokenKey, migrateAuth, parseAuthConfig } from '@excloud/auth';
 import { migrateMetadata } from '@excloud/metadata';
 import { asOrgId } from '@excloud/contracts';
-import { envReader } from '@excloud/service-kit';
+import { envReader, generateInternalCredentials, internalCredentialEnv } from '@excloud/service-kit';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@excloud/test-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -38,13 +38,14 @@ export class Topology {
     const adminToken = randomBytes(24).toString('hex');
     const urls = { AUTH_URL: `http://127.0.0.1:${ports.auth}`, METADATA_URL: `http://127.0.0.1:${ports.metadata}`, BLOB_URL: `http://127.0.0.1:${ports.blob}` };
     const common = { ...urls, HOST: '127.0.0.1', DATABASE_URL: db.url, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' };
-    const authEnv = { AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(), AUTH_ADMIN_TOKEN: adminToken };
+    const internal = internalCredentialEnv(generateInternalCredentials());
+    const authEnv = { AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(), AUTH_ADMIN_TOKEN: adminToken, ...internal.auth };
     const env: Record<ServiceName, Record<string, string>> = {
       auth: { ...common, ...authEnv, PORT: String(ports.auth) },
       metadata: { ...common, PORT: String(ports.metadata) },
-      blob: { ...common, PORT: String(ports.blob), BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}` },
-      janitor: { ...common, PORT: String(ports.janitor), AUTH_ADMIN_TOKEN: adminToken, REDIS_URL: await testRedisUrl(), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}`, ...extraEnv.janitor },
-      gateway: { ...common, PORT: String(ports.gateway), GATEWAY_OPS_PORT: String(ports.ops), GATEWAY_AUTH_CACHE_TTL_MS: '1000', ...extraEnv.gateway },
+      blob: { ...common, PORT: String(ports.blob), BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`, ...internal.blob },
+      janitor: { ...common, PORT: String(ports.janitor), ...internal.janitor, JANITOR_ADMIN_TOKEN: adminToken, REDIS_URL: await testRedisUrl(), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}`, ...extraEnv.janitor },
+      gateway: { ...common, ...internal.gateway, PORT: String(ports.gateway), GATEWAY_OPS_PORT: String(ports.ops), GATEWAY_AUTH_CACHE_TTL_MS: '1000', ...extraEnv.gateway },
     };
     const pool = new Pool({ connectionString: db.url });
     pool.on('error', () => undefined);

@@ -12,4 +12,9 @@ export class SigV4Error extends Error {
   ) {
     super(message);
   }
+
+  /** The S3 error this becomes (s3-protocol's toS3Error reads it). */
+  get s3Code(): string {
+    return this.code;
+  }
 }

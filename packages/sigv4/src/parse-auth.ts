@@ -1,3 +1,4 @@
+import { header } from '@excloud/contracts';
 import { amzDateToMillis, dateHeaderToAmzDate } from './dates';
 import { SigV4Error } from './errors';
 import { parseQuery, type QueryParam } from './encoding';
@@ -38,12 +39,6 @@ export function parseAuth(req: HttpRequestLike): ParsedAuth | null {
   if (authorization !== undefined) return parseHeaderAuth(req, authorization);
   if (presigned) return parsePresigned(req, query);
   return null;
-}
-
-function header(req: HttpRequestLike, name: string): string | undefined {
-  const v = req.headers[name];
-  if (v === undefined) return undefined;
-  return Array.isArray(v) ? (v.length === 0 ? undefined : v.join(',')) : v;
 }
 
 function parseHeaderAuth(req: HttpRequestLike, raw: string | string[]): ParsedAuth {

@@ -3,17 +3,12 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Pool } from 'pg';
 import { S3Error } from '@excloud/s3-protocol';
 import type { AuthConfig } from './config';
-import type { TokenIssuer } from './tokens';
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from './store';
 
 /** Key management for operators, behind AUTH_ADMIN_TOKEN. Off when no token is configured. */
-export function adminRoutes(pool: Pool, config: AuthConfig, issuer: TokenIssuer): Router {
+export function adminRoutes(pool: Pool, config: AuthConfig): Router {
   const r = Router();
   r.use(requireAdmin(config.adminToken));
-  r.post('/system-token', async (_req, res) => {
-    res.locals.operation = 'admin_system_token';
-    res.json(await issuer.issueSystem());
-  });
   // Creating, listing and suspending orgs and their API tokens: control/operator-routes.ts.
   r.post('/orgs/:orgId/keys', async (req, res) => {
     res.locals.operation = 'admin_create_key';

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import { DEFAULT_PORTS } from '@excloud/contracts';
-import { ConfigError, readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { ConfigError, parseServiceCredentials, readBaseConfig, type BaseConfig, type EnvReader, type ServiceCredentials } from '@excloud/service-kit';
 
 export interface AuthConfig extends BaseConfig {
   databaseUrl: string;
@@ -15,6 +15,8 @@ export interface AuthConfig extends BaseConfig {
   metadataUrl: string;
   /** What `exc me` shows as the org's S3 endpoint; `{org}` stands for the org id. */
   s3EndpointTemplate: string;
+  /** Hashes of the calling services' secrets: who may verify signatures (gateway) or get a system token (janitor). */
+  serviceCredentials: ServiceCredentials;
 }
 
 export function parseAuthConfig(env: EnvReader): AuthConfig {
@@ -28,6 +30,7 @@ export function parseAuthConfig(env: EnvReader): AuthConfig {
     metadataUrl: env.url('METADATA_URL', `http://127.0.0.1:${DEFAULT_PORTS.metadata}`),
     // The gateway's default base domain; production sets https://{org}.buckets.<its domain>.
     s3EndpointTemplate: parseEndpointTemplate(env.str('AUTH_S3_ENDPOINT', 'http://{org}.buckets.localhost:9000')),
+    serviceCredentials: parseServiceCredentials(env.str('AUTH_SERVICE_CREDENTIALS')),
   };
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { AuthClient } from '@excloud/internal-client';
 import { S3Error } from '@excloud/s3-protocol';
-import { createLogger, envReader } from '@excloud/service-kit';
+import { createLogger, envReader, generateInternalCredentials, internalCredentialEnv } from '@excloud/service-kit';
 import { computeSignature, deriveSigningKey } from '@excloud/sigv4';
 import { createTestDatabase, type TestDatabase } from '@excloud/test-kit';
 import { parseAuthConfig, type AuthConfig } from './config';
@@ -18,6 +18,7 @@ let pool: Pool;
 let config: AuthConfig;
 let service: AuthService;
 let base: string;
+const credentials = generateInternalCredentials();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -25,7 +26,7 @@ beforeAll(async () => {
   pool.on('error', () => undefined);
   await migrateAuth(pool);
   config = parseAuthConfig(
-    envReader({ DATABASE_URL: db.url, AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(), HOST: '127.0.0.1', PORT: '0' }),
+    envReader({ ...internalCredentialEnv(credentials).auth, DATABASE_URL: db.url, AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(), HOST: '127.0.0.1', PORT: '0' }),
   );
   service = await startAuthService(config, { logger });
   base = `http://127.0.0.1:${service.port}`;
@@ -41,7 +42,7 @@ afterAll(async () => {
 /** A subscriber to the feed, as a gateway is: every event block in arrival order. */
 async function subscribe() {
   const controller = new AbortController();
-  const res = await fetch(`${base}/v1/revocations`, { signal: controller.signal });
+  const res = await fetch(`${base}/v1/revocations`, { signal: controller.signal, headers: { authorization: `Bearer ${credentials.gatewaySecret}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('text/event-stream');
   const events: string[] = [];
@@ -73,12 +74,18 @@ async function subscribe() {
 
 function verifyWith(key: { accessKeyId: string; secretAccessKey: string }) {
   const signature = computeSignature(deriveSigningKey(key.secretAccessKey, '20250101', 'auto', 's3'), STS);
-  return new AuthClient(base).verify({ accessKeyId: key.accessKeyId, date: '20250101', region: 'auto', service: 's3', stringToSign: STS, signature });
+  return new AuthClient(base, credentials.gatewaySecret).verify({ accessKeyId: key.accessKeyId, date: '20250101', region: 'auto', service: 's3', stringToSign: STS, signature });
 }
 
 const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof S3Error ? e.code : String(e)));
 
 describe('revocation feed', () => {
+  it('is open only to the gateway', async () => {
+    expect((await fetch(`${base}/v1/revocations`)).status).toBe(403);
+    const janitor = await fetch(`${base}/v1/revocations`, { headers: { authorization: `Bearer ${credentials.janitorSecret}` } });
+    expect(janitor.status).toBe(403);
+  });
+
   it('opens with ready, then pushes every disable, delete and suspension, whoever makes it', async () => {
     const feed = await subscribe();
     try {
@@ -116,7 +123,7 @@ describe('revocation feed', () => {
     await setOrgStatus(pool, 'suspended-org', 'suspended');
     expect(await codeOf(verifyWith(key))).toBe('AccountProblem');
     expect(await codeOf(verifyWith({ ...key, secretAccessKey: 'x'.repeat(40) }))).toBe('SignatureDoesNotMatch');
-    expect(await codeOf(new AuthClient(base).anonymousToken('suspended-org'))).toBe('AccessDenied');
+    expect(await codeOf(new AuthClient(base, credentials.gatewaySecret).anonymousToken('suspended-org'))).toBe('AccessDenied');
     expect(await setOrgStatus(pool, 'suspended-org', 'active')).toBe(true);
     expect(await codeOf(verifyWith(key))).toBe('ok');
     expect(await setOrgStatus(pool, 'no-such-org', 'suspended')).toBe(false);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ALL_USERS_URI, AUTHENTICATED_USERS_URI, type AclGrant, type AclSetting } from '@excloud/contracts';
 import { S3Error, escapeXml, parseXml, S3_XMLNS } from '@excloud/s3-protocol';
-import { header } from './upload-body';
+import { header } from '@excloud/contracts';
 
 type Owner = { id: string; displayName: string };
 type Permission = AclGrant['permission'];

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { asOrgId, type OrgId } from '@excloud/contracts';
-import { S3Error, S3_ERRORS, type S3ErrorCode } from '@excloud/s3-protocol';
+import { S3Error, toS3Error } from '@excloud/s3-protocol';
 import type { AuthClient } from '@excloud/internal-client';
+import { TtlCache } from '@excloud/service-kit';
 import {
-  SigV4Error,
   canonicalRequest,
   checkRequestTime,
   parseAuth,
@@ -38,17 +38,18 @@ export type AnyCaller = Caller | AnonymousCaller;
  * read operations public ACLs can open are ever attempted with one.
  */
 export class AnonymousTokens {
-  private readonly cache = new Map<string, { token: string; expiresAt: number }>();
+  // Entries expire a minute before their token does (see set below); the TTL is only a ceiling.
+  private readonly cache = new TtlCache<string, string>({ ttlMs: 3_600_000, maxEntries: 10_000 });
   constructor(private readonly auth: AuthClient) {}
 
   async callerFor(orgId: OrgId, requestId: string): Promise<AnonymousCaller> {
-    let hit = this.cache.get(orgId);
-    if (!hit || hit.expiresAt - Date.now() < 60_000) {
-      hit = await this.auth.anonymousToken(orgId, requestId);
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(orgId, hit);
+    let token = this.cache.get(orgId);
+    if (token === undefined) {
+      const fresh = await this.auth.anonymousToken(orgId, requestId);
+      token = fresh.token;
+      this.cache.set(orgId, token, fresh.expiresAt - 60_000);
     }
-    return { anonymous: true, orgId, token: hit.token };
+    return { anonymous: true, orgId, token };
   }
 
   /** A suspended org's anonymous token is dropped at once (auth refuses to mint another). */
@@ -66,7 +67,6 @@ interface CachedKey {
   signingKey: Buffer;
   token: string;
   tokenExpiresAt: number;
-  fetchedAt: number;
 }
 
 /**
@@ -75,7 +75,7 @@ interface CachedKey {
  * entries at once; the TTL bounds revocation delay only while that feed is down.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, CachedKey>();
+  private readonly cache: TtlCache<string, CachedKey>;
   private readonly inflight = new Map<string, Promise<CachedKey>>();
   /**
    * Bumped by every revocation: an answer from auth that was in flight across one is used for
@@ -85,8 +85,10 @@ export class Authenticator {
 
   constructor(
     private readonly auth: AuthClient,
-    private readonly ttlMs: number,
-  ) {}
+    ttlMs: number,
+  ) {
+    this.cache = new TtlCache({ ttlMs, maxEntries: 50_000 });
+  }
 
   async authenticate(req: IncomingMessage, requestId: string): Promise<Caller | null> {
     const like = toRequestLike(req);
@@ -96,10 +98,8 @@ export class Authenticator {
     const creq = canonicalRequest(like, parsed);
     const sts = stringToSign(parsed, creq);
     const cacheKey = `${parsed.accessKeyId}/${parsed.date}/${parsed.region}/${parsed.service}`;
-    const now = Date.now();
     const hit = this.cache.get(cacheKey);
-    // Tokens are refreshed a minute before they expire so downstream never sees a stale one.
-    if (hit && now - hit.fetchedAt < this.ttlMs && hit.tokenExpiresAt - now > 60_000) {
+    if (hit) {
       if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
       return { orgId: hit.orgId, accessKeyId: parsed.accessKeyId, token: hit.token, signingKey: hit.signingKey, auth: parsed };
     }
@@ -126,8 +126,8 @@ export class Authenticator {
     } finally {
       if (this.inflight.get(cacheKey) === fetching) this.inflight.delete(cacheKey);
     }
-    if (this.cache.size > 50_000) this.cache.clear();
-    if (generation === this.generation) this.cache.set(cacheKey, entry);
+    // Tokens are refreshed a minute before they expire so downstream never sees a stale one.
+    if (generation === this.generation) this.cache.set(cacheKey, entry, entry.tokenExpiresAt - 60_000);
     return { orgId: entry.orgId, accessKeyId: parsed.accessKeyId, token: entry.token, signingKey: entry.signingKey, auth: parsed };
   }
 
@@ -137,9 +137,9 @@ export class Authenticator {
     this.inflight.clear();
     if ('accessKeyId' in r) {
       const prefix = `${r.accessKeyId}/`;
-      for (const k of this.cache.keys()) if (k.startsWith(prefix)) this.cache.delete(k);
+      this.cache.deleteWhere((k) => k.startsWith(prefix));
     } else {
-      for (const [k, v] of this.cache) if (v.orgId === r.orgId) this.cache.delete(k);
+      this.cache.deleteWhere((_k, v) => v.orgId === r.orgId);
     }
   }
 
@@ -160,7 +160,6 @@ export class Authenticator {
       signingKey: Buffer.from(verified.signingKey, 'hex'),
       token: verified.token,
       tokenExpiresAt: verified.tokenExpiresAt,
-      fetchedAt: Date.now(),
     };
   }
 }
@@ -185,13 +184,6 @@ export function sigv4<T>(step: () => T): T {
   }
 }
 
-export function toS3Error(err: unknown): unknown {
-  if (err instanceof SigV4Error) {
-    const code = (err.code in S3_ERRORS ? err.code : 'InvalidRequest') as S3ErrorCode;
-    return new S3Error(code, err.message);
-  }
-  return err;
-}
 
 function signatureMismatch(parsed: ParsedAuth, sts: string, creq: string): S3Error {
   return new S3Error('SignatureDoesNotMatch', undefined, {

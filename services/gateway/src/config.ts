@@ -1,4 +1,4 @@
-import { ConfigError, readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { ConfigError, parseCapabilityKeys, readBaseConfig, readServiceSecret, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
 import { DEFAULT_PORTS, asOrgId, isValidOrgId, type OrgId } from '@excloud/contracts';
 
 export interface GatewayConfig extends BaseConfig {
@@ -22,6 +22,10 @@ export interface GatewayConfig extends BaseConfig {
   revocationFeed: boolean;
   /** How often per-org usage counters are flushed to metadata. */
   usageFlushMs: number;
+  /** The gateway's own credential at auth: only it may verify signatures. */
+  serviceSecret: string;
+  /** Signs the per-request blob capabilities the blob service checks. */
+  capabilityKeys: CapabilityKeys;
 }
 
 export function parseGatewayConfig(env: EnvReader): GatewayConfig {
@@ -47,6 +51,8 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     revocationFeed: env.bool('GATEWAY_REVOCATION_FEED', true),
     // Five seconds: usage reaches the hourly rows promptly at one request per active org per flush.
     usageFlushMs: env.int('GATEWAY_USAGE_FLUSH_MS', 5_000, { min: 100, max: 600_000 }),
+    serviceSecret: readServiceSecret(env.optional('INTERNAL_SERVICE_SECRET')),
+    capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
   };
 }
 

@@ -29,6 +29,8 @@ export class RevocationFeed {
 
   constructor(
     private readonly url: string,
+    /** The gateway's service credential: auth streams revocations to the gateway only. */
+    private readonly serviceSecret: string,
     private readonly targets: RevocationTarget[],
     private readonly logger: Logger,
   ) {}
@@ -64,7 +66,7 @@ export class RevocationFeed {
     this.controller = controller;
     let watchdog = setTimeout(() => controller.abort(), SILENCE_MS);
     try {
-      const res = await fetch(this.url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
+      const res = await fetch(this.url, { signal: controller.signal, headers: { accept: 'text/event-stream', authorization: `Bearer ${this.serviceSecret}` } });
       if (!res.ok || !res.body) throw new Error(`revocation feed answered ${res.status}`);
       const decoder = new TextDecoder();
       let buffered = '';

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asOrgId, isValidOrgId } from '@excloud/contracts';
-import { S3Error, isS3Error } from '@excloud/s3-protocol';
-import { newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
-import { MalformedPathError, resolveHost, resolvePath } from './addressing';
+import { S3Error, isS3Error, toS3Error } from '@excloud/s3-protocol';
+import { TtlCache, newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
+import { resolveHost, resolvePath } from './addressing';
 import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationContext, Services } from './context';
-import { OPERATIONS } from './operations';
+import { isAnonymousOperation } from './operation-types';
+import { dispatch } from './operations';
 import { sendError, sendResult } from './respond';
-import { UnsupportedOperationError, parseS3Request, type S3Operation } from './router';
+import { parseOperation, routeS3Request, type OperationName, type RequestLine } from './router';
 import { takeConnectionBytes, type UsageMeter } from './usage-meter';
 
 export interface S3HandlerDeps {
@@ -22,12 +23,10 @@ export interface S3HandlerDeps {
   metrics: ServiceMetrics;
 }
 
-/** What an unsigned request may attempt; metadata then allows it only where an ACL is public. */
-const ANONYMOUS_OPERATIONS = new Set<string>(['GetObject', 'HeadObject', 'HeadBucket', 'ListObjects', 'ListObjectsV2']);
-
 /** The S3 request pipeline: address → parse → authenticate → dispatch → render. */
 export function createS3Handler(deps: S3HandlerDeps) {
-  const owners = new Map<string, { id: string; displayName: string; at: number }>();
+  // An org's canonical id never changes; five minutes bounds the cost of a renamed display name.
+  const owners = new TtlCache<string, { id: string; displayName: string }>({ ttlMs: 300_000, maxEntries: 10_000 });
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId();
@@ -38,17 +37,18 @@ export function createS3Handler(deps: S3HandlerDeps) {
     res.setHeader('x-amz-request-id', requestId);
     res.setHeader('x-amz-id-2', randomBytes(16).toString('base64'));
     res.setHeader('server', 'excloud');
-    let operation: S3Operation | undefined;
-    let query: URLSearchParams | undefined;
+    let line: RequestLine | undefined;
+    let name: OperationName | undefined;
     let caller: AnyCaller | undefined;
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+      const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
       const host = resolveHost(req.headers.host, deps.config.baseDomain);
       const path = resolvePath(q === -1 ? url : url.slice(0, q), host.kind === 'org' ? host.bucket : undefined);
-      operation = parseS3Request({ method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers });
-      opName = operation.op;
+      line = { method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers };
+      name = routeS3Request(line);
+      opName = name;
       const signed = await deps.authenticator.authenticate(req, requestId);
       if (signed) {
         assertOrgMatchesHost(signed, host, deps.config);
@@ -57,12 +57,13 @@ export function createS3Handler(deps: S3HandlerDeps) {
         // Unsigned: only public reads, and only on an org's own host (the org cannot come from a key),
         // or on a local host when GATEWAY_DEFAULT_ORG names the org those belong to.
         const anonOrg = host.kind === 'org' ? host.orgId : host.kind === 'local' ? deps.config.defaultOrg : undefined;
-        if (anonOrg === undefined || !ANONYMOUS_OPERATIONS.has(operation.op) || !isValidOrgId(anonOrg)) throw new S3Error('AccessDenied');
+        if (anonOrg === undefined || !isAnonymousOperation(name) || !isValidOrgId(anonOrg)) throw new S3Error('AccessDenied');
         // Auth refuses (AccessDenied) an org that does not exist.
         caller = await deps.anonymousTokens.callerFor(asOrgId(anonOrg), requestId);
       }
-      const handler = OPERATIONS[operation.op];
-      if (!handler) throw new S3Error('NotImplemented', `${operation.op} is not implemented yet`);
+      // Parameters are validated only once the caller is known (authentication errors come first).
+      const operation = parseOperation(name, line);
+      const known: AnyCaller = caller;
       // Expect: 100-continue is answered only once the caller is known to be allowed to send.
       if (/100-continue/i.test(String(req.headers.expect ?? ''))) res.writeContinue();
       const ctx: OperationContext = {
@@ -70,17 +71,16 @@ export function createS3Handler(deps: S3HandlerDeps) {
         requestId,
         log,
         operation,
-        query,
-        caller,
+        caller: known,
         services: deps.services,
         config: deps.config,
-        owner: () => ownerOf(caller!),
+        owner: () => ownerOf(known),
       };
-      const result = await handler(ctx);
+      const result = await dispatch(ctx);
       await sendResult(res, result, isHead);
     } catch (err) {
-      const s3err = toS3Error(err, log);
-      sendError(res, s3err, requestId, isHead, resourceOf(operation));
+      const s3err = renderable(err, log);
+      sendError(res, s3err, requestId, isHead, resourceOf(line));
       if (s3err.status >= 500) log.warn('request failed', { operation: opName, code: s3err.code });
     } finally {
       const status = String(res.statusCode);
@@ -89,16 +89,16 @@ export function createS3Handler(deps: S3HandlerDeps) {
       deps.metrics.httpRequests.inc({ operation: opName, status });
       // Billed to the org whose request it was, once it is known; our own failures are not billed.
       const transfer = takeConnectionBytes(req.socket);
-      if (caller && operation && res.statusCode < 500) deps.meter.record(caller.orgId, caller.token, operation.op, transfer);
+      if (caller && name && res.statusCode < 500) deps.meter.record(caller.orgId, caller.token, name, transfer);
       log.debug('request', { operation: opName, status: res.statusCode, ms: Math.round(seconds * 1000) });
     }
   };
 
   async function ownerOf(caller: AnyCaller) {
     const hit = owners.get(caller.orgId);
-    if (hit && Date.now() - hit.at < 300_000) return hit;
+    if (hit) return hit;
     const org = await deps.services.auth.getOrg(caller.orgId, caller.token);
-    const owner = { id: org.canonicalId, displayName: org.id, at: Date.now() };
+    const owner = { id: org.canonicalId, displayName: org.id };
     owners.set(caller.orgId, owner);
     return owner;
   }
@@ -116,15 +116,15 @@ function assertOrgMatchesHost(caller: Caller, host: ReturnType<typeof resolveHos
   if (!config.localHostsUseKeyOrg) throw new S3Error('AccessDenied', 'address the endpoint through your org host name');
 }
 
-function toS3Error(err: unknown, log: Logger): S3Error {
-  if (isS3Error(err)) return err;
-  if (err instanceof UnsupportedOperationError) return new S3Error(err.kind, err.message);
-  if (err instanceof MalformedPathError) return new S3Error('InvalidRequest', err.message);
+/** Known errors become their S3 error; anything else is a bug: logged with its stack, never echoed. */
+function renderable(err: unknown, log: Logger): S3Error {
+  const mapped = toS3Error(err);
+  if (isS3Error(mapped)) return mapped;
   log.error('unhandled error', { err: err instanceof Error ? err : new Error(String(err)) });
   return new S3Error('InternalError');
 }
 
-function resourceOf(op: S3Operation | undefined): string | undefined {
+function resourceOf(op: RequestLine | undefined): string | undefined {
   if (!op?.bucket) return undefined;
   return op.key !== undefined ? `/${op.bucket}/${op.key}` : `/${op.bucket}`;
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
+import { AUTH_ROUTES } from '@excloud/contracts';
 import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
-import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
+import { createServiceApp, createServiceMetrics, finishServiceApp, mintCapability, startServer, type Logger } from '@excloud/service-kit';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
 import { RevocationFeed } from './revocation-feed';
@@ -21,13 +22,13 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
   const logger = opts.logger;
   const metrics = createServiceMetrics('gateway');
   const services = {
-    auth: new AuthClient(config.authUrl),
+    auth: new AuthClient(config.authUrl, config.serviceSecret),
     metadata: new MetadataClient(config.metadataUrl),
-    blob: new BlobClient(config.blobUrl),
+    blob: new BlobClient(config.blobUrl, (capability) => mintCapability(config.capabilityKeys, capability)),
   };
   const authenticator = new Authenticator(services.auth, config.authCacheTtlMs);
   const anonymousTokens = new AnonymousTokens(services.auth);
-  const feed = config.revocationFeed ? new RevocationFeed(`${config.authUrl}/v1/revocations`, [authenticator, anonymousTokens], logger) : undefined;
+  const feed = config.revocationFeed ? new RevocationFeed(`${config.authUrl}${AUTH_ROUTES.revocations}`, config.serviceSecret, [authenticator, anonymousTokens], logger) : undefined;
   feed?.start();
   const meter = new UsageMeter(config.metadataUrl, config.usageFlushMs, logger, metrics.registry);
   meter.start();

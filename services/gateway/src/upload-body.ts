@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
-import { S3Error } from '@excloud/s3-protocol';
-import { checksumAlgorithmFromHeader, createChunkedDecoder, type ChecksumAlgorithm, type ChunkedDecoder } from '@excloud/sigv4';
-import { toS3Error, type AnyCaller, type Caller } from './authenticate';
+import { checksumAlgorithmFromHeader, header, type Checksums } from '@excloud/contracts';
+import { S3Error, toS3Error } from '@excloud/s3-protocol';
+import { createChunkedDecoder, type ChunkedDecoder } from '@excloud/sigv4';
+import type { AnyCaller, Caller } from './authenticate';
 
 
 /** The decoded payload of an upload, checked against what the client signed while it streams. */
@@ -12,9 +13,9 @@ export interface UploadBody {
   /** Payload bytes the client declared (Content-Length, or x-amz-decoded-content-length). */
   length: number;
   /** Checksums the client sent as headers: to be compared with what the blob service computed. */
-  headerChecksums: Partial<Record<ChecksumAlgorithm, string>>;
+  headerChecksums: Checksums;
   /** Checksums that arrived as trailers (already verified by the decoder); complete after the stream ends. */
-  trailerChecksums(): Partial<Record<ChecksumAlgorithm, string>>;
+  trailerChecksums(): Checksums;
   /** The error that broke the body stream, as an S3 error, if any. */
   failure(): unknown;
 }
@@ -27,7 +28,7 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
   if (length > maxBytes) {
     throw new S3Error('EntityTooLarge', undefined, { ProposedSize: String(length), MaxSizeAllowed: String(maxBytes) });
   }
-  const headerChecksums = checksumHeaders(req);
+  const headerChecksums = checksumsFromHeaders(req);
   let failure: unknown;
   let decoder: ChunkedDecoder | undefined;
   let stream: Readable;
@@ -62,7 +63,7 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
     length,
     headerChecksums,
     trailerChecksums: () => {
-      const out: Partial<Record<ChecksumAlgorithm, string>> = {};
+      const out: Checksums = {};
       for (const [name, value] of Object.entries(decoder?.trailers ?? {})) {
         const alg = checksumAlgorithmFromHeader(name);
         if (alg) out[alg] = value;
@@ -80,8 +81,8 @@ function declaredLength(req: IncomingMessage, streaming: boolean): number {
   return Number(raw);
 }
 
-function checksumHeaders(req: IncomingMessage): Partial<Record<ChecksumAlgorithm, string>> {
-  const out: Partial<Record<ChecksumAlgorithm, string>> = {};
+function checksumsFromHeaders(req: IncomingMessage): Checksums {
+  const out: Checksums = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!name.startsWith('x-amz-checksum-') || typeof value !== 'string') continue;
     const alg = checksumAlgorithmFromHeader(name);
@@ -106,11 +107,6 @@ function sha256Check(expectedHex: string): Transform {
       } else cb();
     },
   });
-}
-
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(',') : v;
 }
 
 

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { Counter, type Registry } from 'prom-client';
+import { METADATA_USAGE_ROUTES, type UsageReport } from '@excloud/contracts';
 import { InternalClient } from '@excloud/internal-client';
 import type { Logger } from '@excloud/service-kit';
 import type { OperationName } from './router';
@@ -126,9 +127,9 @@ export class UsageMeter {
   }
 
   private async sendOrg(orgId: string, org: OrgPending): Promise<void> {
-    const hours = [...org.hours].map(([hour, c]) => ({ hour: new Date(hour).toISOString(), ...c }));
+    const report: UsageReport = { $version: 1, hours: [...org.hours].map(([hour, c]) => ({ hour: new Date(hour).toISOString(), ...c })) };
     try {
-      await this.client.json({ method: 'POST', path: '/v1/usage', token: org.token, json: { $version: 1, hours } });
+      await this.client.json({ method: 'POST', path: METADATA_USAGE_ROUTES.report, token: org.token, json: report });
     } catch (err) {
       this.flushFailures.inc();
       this.logger.warn('usage flush failed; retrying on the next flush', { orgId, err: (err as Error).message });

@@ -21,7 +21,7 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
   const deps: UsageJobDeps = {
     metadata: new MetadataSystemClient(config.metadataUrl),
     blob: new BlobClient(config.blobUrl),
-    token: systemTokenSource(config.authUrl, config.adminToken),
+    token: systemTokenSource(config.authUrl, config.serviceSecret),
     metrics,
     log: logger,
     outboxGraceSeconds: config.outboxGraceSeconds,
@@ -76,11 +76,11 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
   app.use('/metrics', (_req, _res, next) => {
     refreshGauges().then(() => next(), () => next());
   });
-  const expected = createHash('sha256').update(config.adminToken).digest();
+  const expected = config.adminToken ? createHash('sha256').update(config.adminToken).digest() : undefined;
   app.post('/v1/jobs/:name/run', async (req, res) => {
     res.locals.operation = 'run_job';
     const given = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!timingSafeEqual(expected, createHash('sha256').update(given).digest())) throw new S3Error('AccessDenied');
+    if (!expected || !timingSafeEqual(expected, createHash('sha256').update(given).digest())) throw new S3Error('AccessDenied');
     const runner = runners[String(req.params.name) as JobName];
     if (!runner) throw new S3Error('InvalidArgument', `unknown job: ${Object.keys(runners).join(', ')}`);
     res.json(await runner());

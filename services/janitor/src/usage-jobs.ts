@@ -1,3 +1,4 @@
+import { METADATA_USAGE_ROUTES } from '@excloud/contracts';
 import { InternalClient } from '@excloud/internal-client';
 import type { JobDeps } from './jobs';
 
@@ -15,11 +16,11 @@ export class UsageSystemClient {
   }
 
   rollup(token: string, opts: { afterOrgId?: string; limit: number }): Promise<{ rolled: number; nextAfter: string | null }> {
-    return this.http.json({ method: 'POST', path: '/v1/system/usage/rollup', token, json: opts });
+    return this.http.json({ method: 'POST', path: METADATA_USAGE_ROUTES.rollup, token, json: opts });
   }
 
   reconcile(token: string, opts: { afterOrgId?: string; limit: number; correct: boolean }): Promise<{ checked: number; drift: UsageDrift[]; nextAfter: string | null }> {
-    return this.http.json({ method: 'POST', path: '/v1/system/usage/reconcile', token, json: opts });
+    return this.http.json({ method: 'POST', path: METADATA_USAGE_ROUTES.reconcile, token, json: opts });
   }
 }
 

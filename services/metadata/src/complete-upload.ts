@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ChecksumAlgorithm, CompleteUploadRequest, ManifestPart, ObjectVersion, UploadInfo } from '@excloud/contracts';
+import type { ChecksumAlgorithm, Checksums, CompleteUploadRequest, ManifestPart, ObjectVersion, UploadInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { combineCrcs, createChecksum, isCombinableCrc } from '@excloud/sigv4';
 import { lockKey, withTransaction } from './db';
@@ -87,7 +87,7 @@ export function multipartEtag(partEtags: string[]): string {
  * The object's checksum: COMPOSITE (checksum of the part checksums, `-N`), or FULL_OBJECT for
  * CRCs (the CRC of the whole object, combined from the part CRCs and sizes, no byte re-read).
  */
-function objectChecksums(upload: UploadInfo, parts: PartRow[]): Partial<Record<ChecksumAlgorithm, string>> {
+function objectChecksums(upload: UploadInfo, parts: PartRow[]): Checksums {
   const alg = upload.checksumAlgorithm;
   if (!alg) return {};
   if (upload.checksumType === 'FULL_OBJECT') {
