@@ -1,4 +1,4 @@
-import type { OrgId, OrgQuotaLimits, OrgUsageReport } from '@excloud/contracts';
+import { METADATA_USAGE_ROUTES, type OrgId, type OrgQuotaLimits, type OrgUsageReport } from '@excloud/contracts';
 import { InternalClient, MetadataClient } from '@excloud/internal-client';
 import type { TokenIssuer } from '../tokens';
 
@@ -38,18 +38,18 @@ export class OrgData {
   }
 
   async usage(orgId: OrgId, requestId?: string): Promise<OrgUsageReport> {
-    return this.raw.json<OrgUsageReport>({ method: 'GET', path: '/v1/usage', token: await this.tokenFor(orgId), requestId });
+    return this.raw.json<OrgUsageReport>({ method: 'GET', path: METADATA_USAGE_ROUTES.read, token: await this.tokenFor(orgId), requestId });
   }
 
   async hourly(orgId: OrgId, from: Date, to: Date, requestId?: string): Promise<HourlyUsage[]> {
     const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
-    const r = await this.raw.json<{ hours: HourlyUsage[] }>({ method: 'GET', path: `/v1/usage/hourly?${q}`, token: await this.tokenFor(orgId), requestId });
+    const r = await this.raw.json<{ hours: HourlyUsage[] }>({ method: 'GET', path: `${METADATA_USAGE_ROUTES.hourly}?${q}`, token: await this.tokenFor(orgId), requestId });
     return r.hours;
   }
 
   /** Sets the given limits (null clears one, absent keeps it) and returns those in force. */
   async setQuotas(orgId: OrgId, quotas: Partial<OrgQuotaLimits>, requestId?: string): Promise<OrgQuotaLimits> {
     const token = (await this.issuer.issueSystem()).token;
-    return this.raw.json<OrgQuotaLimits>({ method: 'PUT', path: `/v1/system/usage/quotas/${encodeURIComponent(orgId)}`, token, requestId, json: quotas });
+    return this.raw.json<OrgQuotaLimits>({ method: 'PUT', path: `${METADATA_USAGE_ROUTES.quotas}/${encodeURIComponent(orgId)}`, token, requestId, json: quotas });
   }
 }
