@@ -68,10 +68,12 @@ export function createS3Handler(deps: S3HandlerDeps) {
         caller = await deps.authenticator.authenticatePostPolicy({ ...Object.fromEntries(form.fields), policy }, requestId);
         assertOrgMatchesHost(caller, host, deps.config);
       } else {
-        // Unsigned: only public reads, and only on an org's own host (the org cannot come from a key).
-        if (host.kind !== 'org' || !isAnonymousOperation(name) || !isValidOrgId(host.orgId)) throw new S3Error('AccessDenied');
+        // Unsigned: only public reads, and only on an org's own host (the org cannot come from a key),
+        // or on a local host when GATEWAY_DEFAULT_ORG names the org those belong to.
+        const anonOrg = host.kind === 'org' ? host.orgId : host.kind === 'local' ? deps.config.defaultOrg : undefined;
+        if (anonOrg === undefined || !isAnonymousOperation(name) || !isValidOrgId(anonOrg)) throw new S3Error('AccessDenied');
         // Auth refuses (AccessDenied) an org that does not exist.
-        caller = await deps.anonymousTokens.callerFor(asOrgId(host.orgId), requestId);
+        caller = await deps.anonymousTokens.callerFor(asOrgId(anonOrg), requestId);
       }
       // Parameters are validated only once the caller is known (authentication errors come first).
       const operation = parseOperation(name, line);
