@@ -11,6 +11,8 @@ export interface AuthConfig extends BaseConfig {
   /** Bearer token for the admin API; without it the admin API is off. */
   adminToken?: string;
   tokenTtlSeconds: number;
+  /** Postgres connections per replica (replicas × pool size must fit max_connections). */
+  dbPoolSize: number;
 }
 
 export function parseAuthConfig(env: EnvReader): AuthConfig {
@@ -21,6 +23,7 @@ export function parseAuthConfig(env: EnvReader): AuthConfig {
     tokenPrivateJwk: parsePrivateJwk(env.str('AUTH_TOKEN_PRIVATE_JWK')),
     adminToken: parseAdminToken(env.optional('AUTH_ADMIN_TOKEN')),
     tokenTtlSeconds: env.int('AUTH_TOKEN_TTL_SECONDS', 900, { min: 120, max: 86_400 }),
+    dbPoolSize: env.int('AUTH_DB_POOL_SIZE', 10, { min: 1, max: 1000 }),
   };
 }
 
