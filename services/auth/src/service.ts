@@ -6,6 +6,7 @@ import {
   createPool,
   createServiceApp,
   createServiceMetrics,
+  instrumentPool,
   createTokenVerifier,
   finishServiceApp,
   orgOf,
@@ -33,6 +34,7 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   await assertMigrated(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
   const issuer = await createTokenIssuer(config.tokenPrivateJwk, config.tokenTtlSeconds);
   const metrics = createServiceMetrics('auth');
+  instrumentPool(metrics, pool);
   const verifications = new Counter({
     name: 'excloud_auth_verifications_total',
     help: 'Signature verifications by result',

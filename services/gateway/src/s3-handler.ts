@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asOrgId, isValidOrgId } from '@excloud/contracts';
 import { S3Error, isS3Error } from '@excloud/s3-protocol';
-import { newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
+import { newRequestId, type Logger } from '@excloud/service-kit';
 import { MalformedPathError, resolveHost, resolvePath } from './addressing';
 import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationContext, Services } from './context';
 import { OPERATIONS } from './operations';
-import { sendError, sendResult } from './respond';
+import { BrokenBodyError, sendError, sendResult } from './respond';
+import { wireCounter, type GatewayMetrics } from './metrics';
 import { UnsupportedOperationError, parseS3Request, type S3Operation } from './router';
 
 export interface S3HandlerDeps {
@@ -17,7 +18,7 @@ export interface S3HandlerDeps {
   authenticator: Authenticator;
   anonymousTokens: AnonymousTokens;
   logger: Logger;
-  metrics: ServiceMetrics;
+  metrics: GatewayMetrics;
 }
 
 /** What an unsigned request may attempt; metadata then allows it only where an ACL is public. */
@@ -38,6 +39,10 @@ export function createS3Handler(deps: S3HandlerDeps) {
     res.setHeader('server', 'excloud');
     let operation: S3Operation | undefined;
     let query: URLSearchParams | undefined;
+    // Set when a response body broke off after its status was sent: such a request failed even
+    // though its status code says 200, so it is counted under its own status label.
+    let brokenBody: 'truncated' | 'client_aborted' | undefined;
+    const countWire = wireCounter(res);
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -75,14 +80,22 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const result = await handler(ctx);
       await sendResult(res, result, isHead);
     } catch (err) {
+      if (err instanceof BrokenBodyError) {
+        brokenBody = err.side === 'client' ? 'client_aborted' : 'truncated';
+        if (err.side === 'client') log.debug('client went away mid-body', { operation: opName });
+        else log.warn('response body truncated', { operation: opName, err });
+        res.destroy();
+        return;
+      }
       const s3err = toS3Error(err, log);
       sendError(res, s3err, requestId, isHead, resourceOf(operation));
       if (s3err.status >= 500) log.warn('request failed', { operation: opName, code: s3err.code });
     } finally {
-      const status = String(res.statusCode);
+      const status = brokenBody ?? String(res.statusCode);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.httpDuration.observe({ operation: opName, status }, seconds);
       deps.metrics.httpRequests.inc({ operation: opName, status });
+      countWire(deps.metrics, opName);
       log.debug('request', { operation: opName, status: res.statusCode, ms: Math.round(seconds * 1000) });
     }
   };

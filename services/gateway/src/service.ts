@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
-import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
+import { createServiceApp, finishServiceApp, instrumentPeers, peerKey, startServer, type Logger } from '@excloud/service-kit';
+import { createGatewayMetrics } from './metrics';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
 import { createS3Handler } from './s3-handler';
@@ -17,7 +18,8 @@ export interface GatewayService {
  */
 export async function startGatewayService(config: GatewayConfig, opts: { logger: Logger }): Promise<GatewayService> {
   const logger = opts.logger;
-  const metrics = createServiceMetrics('gateway');
+  const metrics = createGatewayMetrics();
+  instrumentPeers(metrics, { [peerKey(config.authUrl)]: 'auth', [peerKey(config.metadataUrl)]: 'metadata', [peerKey(config.blobUrl)]: 'blob' });
   const services = {
     auth: new AuthClient(config.authUrl),
     metadata: new MetadataClient(config.metadataUrl),
