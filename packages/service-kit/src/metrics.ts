@@ -39,6 +39,23 @@ export function createServiceMetrics(service: string): ServiceMetrics {
   return { registry, httpDuration, httpRequests };
 }
 
+/**
+ * `excloud_ready`: the service's readiness check run at scrape time (1 ready, 0 not), so alerts
+ * see whether its own dependencies answer (Postgres for auth and metadata, Redis for the janitor)
+ * whether or not anything probes /readyz.
+ */
+export function readinessGauge(metrics: ServiceMetrics, ready: () => Promise<void>): void {
+  if (metrics.registry.getSingleMetric('excloud_ready')) return;
+  new Gauge({
+    name: 'excloud_ready',
+    help: 'Result of the readiness check at scrape time (1 ready, 0 not)',
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await ready().then(() => 1, () => 0));
+    },
+  });
+}
+
 /** Postgres pool saturation, read at scrape time: waiting > 0 means requests queue for a connection. */
 export function instrumentPool(metrics: ServiceMetrics, pool: Pool): void {
   const registers = [metrics.registry];

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Histogram } from 'prom-client';
 import { createServiceMetrics, type ServiceMetrics } from '@excloud/service-kit';
 
@@ -17,11 +17,11 @@ export function createGatewayMetrics(): GatewayMetrics {
   const registers = [base.registry];
   return {
     ...base,
-    bytesIn: new Counter({ name: 'excloud_gateway_received_bytes_total', help: 'Bytes received from clients (request bodies and headers), by operation', labelNames: ['operation'], registers }),
+    bytesIn: new Counter({ name: 'excloud_gateway_received_bytes_total', help: 'Request body bytes received from clients (Content-Length), by operation', labelNames: ['operation'], registers }),
     bytesOut: new Counter({ name: 'excloud_gateway_sent_bytes_total', help: 'Bytes sent to clients (response headers and bodies), by operation', labelNames: ['operation'], registers }),
     requestBodyBytes: new Histogram({
       name: 'excloud_gateway_upload_size_bytes',
-      help: 'Bytes received per PutObject / UploadPart request',
+      help: 'Object bytes per PutObject / UploadPart request (decoded length for aws-chunked bodies)',
       labelNames: ['operation'],
       buckets: [1024, 16_384, 262_144, 1_048_576, 8_388_608, 67_108_864, 536_870_912, 5_368_709_120],
       registers,
@@ -30,18 +30,18 @@ export function createGatewayMetrics(): GatewayMetrics {
 }
 
 /**
- * Counts one request's bytes from its socket's counters (one request at a time per HTTP/1.1
- * connection, so the difference between start and end is this request's): no code per chunk.
+ * Counts one request's bytes without code per chunk. In: the request's Content-Length (the body
+ * on the wire; a socket's read counter cannot tell, since a small request arrives whole before
+ * the handler runs). Out: the socket's write counter across the response (one response at a time
+ * per HTTP/1.1 connection). Upload sizes use the decoded length of aws-chunked bodies.
  */
-export function wireCounter(res: ServerResponse): (metrics: GatewayMetrics, operation: string) => void {
+export function wireCounter(req: IncomingMessage, res: ServerResponse): (metrics: GatewayMetrics, operation: string) => void {
   const socket = res.socket;
-  const read0 = socket?.bytesRead ?? 0;
   const written0 = socket?.bytesWritten ?? 0;
   return (metrics, operation) => {
-    if (!socket) return;
-    const received = socket.bytesRead - read0;
+    const received = Number(req.headers['content-length'] ?? 0) || 0;
     metrics.bytesIn.inc({ operation }, received);
-    metrics.bytesOut.inc({ operation }, socket.bytesWritten - written0);
-    if (UPLOADS.has(operation)) metrics.requestBodyBytes.observe({ operation }, received);
+    if (socket) metrics.bytesOut.inc({ operation }, socket.bytesWritten - written0);
+    if (UPLOADS.has(operation)) metrics.requestBodyBytes.observe({ operation }, Number(req.headers['x-amz-decoded-content-length'] ?? received) || 0);
   };
 }

@@ -42,7 +42,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
     // Set when a response body broke off after its status was sent: such a request failed even
     // though its status code says 200, so it is counted under its own status label.
     let brokenBody: 'truncated' | 'client_aborted' | undefined;
-    const countWire = wireCounter(res);
+    const countWire = wireCounter(req, res);
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
