@@ -37,6 +37,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   const { pgData } = placed;
   const logFile = path.join(opts.dataDir, 'postgres.log');
   const log = createWriteStream(logFile, { flags: 'w', mode: 0o600 });
+  // The log is a convenience: a full disk must surface as Postgres's own failure, not crash us here.
+  log.on('error', () => undefined);
   const ctx = { pgData, port: opts.port, logFile };
   const passwordFile = path.join(opts.dataDir, 'postgres-password');
 

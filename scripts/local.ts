@@ -15,7 +15,7 @@ import { parseGatewayConfig, startGatewayService } from '@excloud/gateway';
 import { lockDataDir } from './data-dir-lock';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { loadOrCreateSecrets } from './local-secrets';
-import { failureLine } from './start-failure';
+import { StartFailure, failureLine } from './start-failure';
 
 const LOCAL_ORG = 'local';
 // Also run when startup fails, so a failed start never leaves Postgres running.
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const gatewayPort = env.int('PORT', DEFAULT_PORTS.gateway, { min: 0, max: 65535 });
   const logLevel = env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'warn');
   const logger = createLogger({ service: 'local' }, { level: logLevel });
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
   const lock = await lockDataDir(dataDir);
   closers.push(lock.release);
 
@@ -135,6 +135,15 @@ async function ensureCredentials(
   const creds: LocalCredentials = { endpoint, orgId, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, region: 'auto' };
   writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
   return creds;
+}
+
+function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw err;
+    throw new StartFailure(`cannot create the data directory ${dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'set EXCLOUD_DATA_DIR to a directory you can write');
+  }
 }
 
 main().catch(async (err) => {

@@ -59,16 +59,29 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A postmaster runs with its data directory as working directory; Linux shows it in /proc. */
+/**
+ * Whose is this live pid? A postmaster runs with its data directory as working directory; where
+ * /proc hides that (another user's process, or a sandboxed pid 1) its `-D` argument tells.
+ */
 function ownerOf(pid: number, pgData: string): Owner {
   if (process.platform !== 'linux') return 'unknown';
+  let argv: string[];
   try {
-    return readlinkSync(`/proc/${pid}/cwd`) === realpathSync(pgData) ? 'this-cluster' : 'something-else';
-  } catch (err) {
-    // Not ours to inspect: another user's process, and a Postgres on our cluster would run as us
-    // (as root we can inspect everything).
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'something-else'; // exited meanwhile
-    return code === 'EACCES' && process.getuid?.() !== 0 ? 'something-else' : 'unknown';
+    argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return 'unknown';
+  }
+  if (!/postgres$/.test(argv[0] ?? '')) return 'something-else';
+  const real = realpathSync(pgData);
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`) === real ? 'this-cluster' : 'something-else';
+  } catch {
+    const d = argv.indexOf('-D');
+    if (d < 0 || !argv[d + 1]) return 'unknown';
+    try {
+      return realpathSync(argv[d + 1]!) === real ? 'this-cluster' : 'something-else';
+    } catch {
+      return 'something-else';
+    }
   }
 }
