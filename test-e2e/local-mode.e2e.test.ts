@@ -10,7 +10,8 @@ import { localCredentials, privateClone, removeClone, runLocal, stopLocal, until
  * checkout). Data survives a restart, and a second local mode on the same data directory fails
  * with one clear line while the first keeps serving.
  */
-const START_MS = 90_000;
+// Generous: a cold start (install check, initdb, migrations) on a busy 2-core CI box; normally ~20 s.
+const START_MS = 150_000;
 let clone: { work: string; repo: string };
 let ports: { s3: number; pg: number };
 let running: LocalRun | undefined;
@@ -18,7 +19,7 @@ let running: LocalRun | undefined;
 beforeAll(async () => {
   clone = privateClone();
   ports = { s3: await freePort(), pg: await freePort() };
-}, 120_000);
+}, 200_000);
 
 afterAll(async () => {
   if (running) await stopLocal(running);
@@ -65,7 +66,7 @@ test('starts from a 0700 checkout, keeps an object across a restart', async () =
   await untilServing(running, START_MS);
   expect(running.output()).toContain(`database          ${pgData}`);
   expect(await getText('keep', 'a/b.txt')).toBe(body);
-}, 240_000);
+}, 360_000);
 
 test('a second local mode on the same data directory fails with one line; the first keeps serving', async () => {
   expect(running).toBeDefined(); // the instance the previous test restarted
@@ -83,4 +84,4 @@ test('a second local mode on the same data directory fails with one line; the fi
 
   expect(await getText('keep', 'a/b.txt')).toMatch(/^kept across restarts/);
   expect(running!.child.exitCode).toBeNull();
-}, 120_000);
+}, 200_000);
