@@ -62,7 +62,9 @@ test('starts from a 0700 checkout, keeps an object across a restart', async () =
   const stopped = await stopLocal(running);
   expect(stopped.code === 0 || stopped.signal === 'SIGINT').toBe(true);
   expect(existsSync(path.join(pgData!, 'postmaster.pid'))).toBe(false);
-  running = runLocal(clone.repo, ports);
+  // The restart skips the wrapper's install step (proven by the first start) to keep this test
+  // short; what must survive is local mode's data, and that is the same code either way.
+  running = runLocal(clone.repo, ports, 'direct');
   await untilServing(running, START_MS);
   expect(running.output()).toContain(`database          ${pgData}`);
   expect(await getText('keep', 'a/b.txt')).toBe(body);
