@@ -9,6 +9,7 @@ export interface JanitorMetrics {
   bytesReclaimed: Counter<'source'>;
   outboxPending: Gauge;
   activeUploads: Gauge;
+  usageDrift: Counter;
 }
 
 export function createJanitorMetrics(base: ServiceMetrics): JanitorMetrics {
@@ -21,5 +22,6 @@ export function createJanitorMetrics(base: ServiceMetrics): JanitorMetrics {
     bytesReclaimed: new Counter({ name: 'excloud_janitor_bytes_reclaimed_total', help: 'Bytes of deleted blobs (when known)', labelNames: ['source'], registers }),
     outboxPending: new Gauge({ name: 'excloud_janitor_outbox_pending', help: 'Outbox rows waiting for deletion', registers }),
     activeUploads: new Gauge({ name: 'excloud_janitor_active_uploads', help: 'Multipart uploads in progress', registers }),
+    usageDrift: new Counter({ name: 'excloud_janitor_usage_drift_total', help: 'Orgs whose usage counters differed from a recount (should stay 0)', registers }),
   };
 }
