@@ -42,9 +42,11 @@ export class Topology {
       auth: { ...common, ...authEnv, PORT: String(ports.auth) },
       metadata: { ...common, PORT: String(ports.metadata) },
       blob: { ...common, PORT: String(ports.blob), BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}` },
-      janitor: { ...common, PORT: String(ports.janitor), AUTH_ADMIN_TOKEN: adminToken, REDIS_URL: await testRedisUrl(), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}`, ...extraEnv.janitor },
+      janitor: { ...common, PORT: String(ports.janitor), AUTH_ADMIN_TOKEN: adminToken, REDIS_URL: extraEnv.janitor?.REDIS_URL ?? (await testRedisUrl()), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}` },
       gateway: { ...common, PORT: String(ports.gateway), GATEWAY_OPS_PORT: String(ports.ops), GATEWAY_AUTH_CACHE_TTL_MS: '1000' },
     };
+    // Callers' overrides (a private Redis, blobs on a small filesystem, an S3 backend) win for every service.
+    for (const name of ORDER) Object.assign(env[name], extraEnv[name]);
     const pool = new Pool({ connectionString: db.url });
     pool.on('error', () => undefined);
     let credentials;
@@ -60,6 +62,17 @@ export class Topology {
     const t = new Topology(db, dataDir, ports, env, credentials, adminToken);
     for (const name of ORDER) await t.startService(name);
     return t;
+  }
+
+  /** The running process of a service (for /proc sampling), if it is up. */
+  pid(name: ServiceName): number | undefined {
+    const child = this.children.get(name);
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
+  /** Where the filesystem backend keeps blobs (`<root>/blobs/<id>`, temp files in `<root>/.tmp`). */
+  get blobRoot(): string {
+    return this.env.blob.BLOB_FS_ROOT!;
   }
 
   get endpoint(): string {
@@ -84,7 +97,8 @@ export class Topology {
   /** SIGKILL: no graceful shutdown, in-flight work is cut wherever it is. */
   async kill(name: ServiceName): Promise<void> {
     const child = this.children.get(name);
-    if (!child || child.exitCode !== null) return;
+    // A child killed by a signal has exitCode null and signalCode set: it is gone all the same.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
