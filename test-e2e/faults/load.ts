@@ -33,7 +33,9 @@ export function loadClient(endpoint: string, credentials: { accessKeyId: string;
 /** How an S3 call failed, as one short label: `503 ServiceUnavailable`, `ECONNREFUSED`, … */
 export function errorLabel(err: unknown): string {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; message?: string };
-  if (e.name === 'AbortError' || e.name === 'TimeoutError') return `no answer in ${STALL_MS / 1000} s`;
+  if (e.name === 'AbortError') return `no answer in ${STALL_MS / 1000} s`;
+  // The SDK's HTTP handler reports socket errors (EPIPE, ECONNRESET) as TimeoutError too: show the cause.
+  if (e.name === 'TimeoutError') return /timeout/i.test(e.message ?? '') ? 'socket idle 20 s' : (e.message ?? 'TimeoutError').replace(/^write /, '');
   const status = e.$metadata?.httpStatusCode;
   if (status) return `${status} ${e.name ?? 'Error'}`;
   if (e.code) return e.code;
