@@ -43,6 +43,8 @@ export interface CellResult {
   leftovers: string[];
   missingBlobs: string[];
   notes: string[];
+  /** What broke besides data: no recovery, a failed cell check, an error in the harness. */
+  problems: string[];
   pass: boolean;
   seconds: number;
 }
@@ -98,11 +100,12 @@ export async function runCell(s: Stack, spec: CellSpec, log: (line: string) => v
     reclaimed: v.reclaimed,
     leftovers: v.leftovers,
     missingBlobs: v.missingBlobs,
-    notes: [...notes, ...problems, ...harness],
+    notes,
+    problems: [...problems, ...harness.map((h) => `harness: ${h}`)],
     pass: lost.length === 0 && half.length === 0 && v.leftovers.length === 0 && v.missingBlobs.length === 0 && problems.length === 0 && harness.length === 0,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  log(`${result.pass ? 'PASS' : 'FAIL'} ${spec.id} (${result.seconds}s): ${result.failed}/${result.requests} failed; ${[...lost, ...half, ...v.leftovers, ...v.missingBlobs, ...result.notes].slice(0, 4).join('; ')}`);
+  log(`${result.pass ? 'PASS' : 'FAIL'} ${spec.id} (${result.seconds}s): ${result.failed}/${result.requests} failed; ${[...result.problems, ...lost, ...half, ...v.leftovers, ...v.missingBlobs, ...notes].slice(0, 4).join('; ')}`);
   return result;
 }
 

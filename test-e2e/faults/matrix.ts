@@ -74,7 +74,7 @@ function postgresCell(pg: PrivatePostgres): CellSpec {
  * Redis without persistence comes back. The janitor must report not ready while Redis is down,
  * and afterwards drain on its own schedule what piled up meanwhile (no manual run).
  */
-function redisCell(redis: PrivateRedis, id: string, seconds: number, wiped: boolean): CellSpec {
+export function redisCell(redis: PrivateRedis, id: string, seconds: number, wiped: boolean): CellSpec {
   const failures: string[] = [];
   return {
     id,
@@ -88,8 +88,11 @@ function redisCell(redis: PrivateRedis, id: string, seconds: number, wiped: bool
       const notReadyIn = await until('janitor not ready', async () => (await janitorReady()) === 503, 10_000).catch(() => undefined);
       if (notReadyIn === undefined) failures.push('janitor stayed ready with Redis down');
       else notes.push(`janitor /readyz 503 within ${(notReadyIn / 1000).toFixed(1)} s`);
+      // An overwrite while Redis is down: at least one superseded blob must wait for the schedule.
+      for (let i = 0; i < 2; i++) await s.load.put('redis-outage/overwritten', randomBytes(10_000));
       await sleep(Math.max(0, seconds * 1000 - (Date.now() - downAt)));
       const pending = await outboxMaxId(s);
+      if (pending.count === 0) failures.push('no outbox row was waiting when Redis returned: the cell proved nothing');
       notes.push(`outbox rows waiting at restart: ${pending.count}`);
       await redis.up();
       const readyIn = await until('janitor ready', async () => (await janitorReady()) === 200, 30_000).catch(() => undefined);
@@ -220,7 +223,8 @@ function skipped(id: string, fault: string, why: string): CellResult {
     reclaimed: { uploadsExpired: 0, outboxDeleted: 0, orphansRemoved: 0 },
     leftovers: [],
     missingBlobs: [],
-    notes: [`skipped: ${why}`],
+    notes: [],
+    problems: [`skipped: ${why}`],
     pass: false,
     seconds: 0,
   };

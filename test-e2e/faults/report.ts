@@ -38,6 +38,7 @@ export function renderFaults(results: CellResult[], meta: { command: string; sta
     lines.push(`### ${r.id}`, '');
     lines.push(`- keys read back: ${r.keysChecked}; cell took ${r.seconds} s`);
     for (const n of r.notes) lines.push(`- ${cell(n)}`);
+    for (const n of r.problems) lines.push(`- **${cell(n)}**`);
     if (r.errors.length) lines.push(`- all errors: ${cell(r.errors.join('; '))}`);
     for (const l of [...r.lost, ...r.half].slice(0, 10)) lines.push(`- **${cell(l)}**`);
     for (const l of r.leftovers.slice(0, 10)) lines.push(`- leftover: ${cell(l)}`);

@@ -84,7 +84,8 @@ export class Topology {
     const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], { cwd: ROOT, env: { ...process.env, ...this.env[name] }, stdio: ['ignore', log, log] });
     this.children.set(name, child);
     const port = name === 'gateway' ? this.ports.ops : this.ports[name];
-    const deadline = Date.now() + 30_000;
+    // Generous: on a loaded shared machine a tsx-compiled service can take a while to boot.
+    const deadline = Date.now() + 90_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${this.dataDir}/${name}.log`);
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
