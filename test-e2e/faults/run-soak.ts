@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const warmupMinutes = values['warmup-minutes'] !== undefined ? Number(values['warmup-minutes']) : Math.min(5, minutes / 6);
   const workers = Number(values.workers);
   const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-  const startedAt = new Date();
+  let startedAt = new Date();
   const background = [`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, shared with other engineers' builds and tests`, `before start: ${machineLoad()}`];
 
   const pg = await PrivatePostgres.start();
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   try {
     log(`soak: ${minutes} min, interval ${intervalMs / 1000} s, warm-up ${warmupMinutes} min, ${workers} workers; pids ${SERVICES.map((n) => `${n}=${s.t.pid(n)}`).join(' ')}`);
     const start = Date.now();
+    startedAt = new Date();
     s.load.start();
     while (Date.now() - start < minutes * 60_000) {
       const next = Math.min(start + (intervals.length + 1) * intervalMs, start + minutes * 60_000);
@@ -104,15 +105,16 @@ async function main(): Promise<void> {
   process.exit(verdicts.every((v) => v.pass) ? 0 : 1);
 }
 
-/** Load average and the busiest other processes: the soak shares the machine. */
+/** Load average and what was busiest just now (top's snapshot): the soak shares the machine. */
 function machineLoad(): string {
-  const top = execFileSync('ps', ['-eo', 'pcpu,comm', '--sort=-pcpu', '--no-headers'], { encoding: 'utf8' })
-    .trim()
+  const top = execFileSync('top', ['-b', '-n', '1', '-o', '%CPU', '-w', '200'], { encoding: 'utf8' })
     .split('\n')
-    .slice(0, 5)
-    .map((l) => l.trim().replace(/\s+/, '% '))
+    .slice(7, 12)
+    .map((l) => l.trim().split(/\s+/))
+    .map((f) => `${f.slice(11).join(' ')} ${f[8]}%`)
     .join(', ');
-  return `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; busiest processes ${top}`;
+  const procs = execFileSync('ps', ['-e', '--no-headers'], { encoding: 'utf8' }).trim().split('\n').length;
+  return `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${procs} processes; busiest right then: ${top}`;
 }
 
 main().catch((err) => {
