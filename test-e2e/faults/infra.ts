@@ -1,9 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { postgresReachable } from '@excloud/test-kit';
+import { freePort } from '../support/topology';
 
 /**
  * Private infrastructure for fault injection. The machine's Postgres (5432) and Redis (6379) serve
@@ -11,16 +13,7 @@ import { Client } from 'pg';
  * ports, and fills only a filesystem it mounted itself.
  */
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export { freePort };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -33,6 +26,7 @@ export async function until(what: string, ok: () => Promise<boolean> | boolean, 
   }
 }
 
+const execFileAsync = promisify(execFile);
 const isRoot = () => process.getuid?.() === 0;
 
 /** Debian's Postgres binaries (postgresql-NN), newest version installed. */
@@ -43,10 +37,13 @@ function pgBin(tool: string): string {
   throw new Error(`no ${tool} under ${base}: apt-get install postgresql`);
 }
 
-/** Runs a Postgres tool as the postgres user when we are root (Postgres refuses to run as root). */
-function asPostgres(tool: string, args: string[]): void {
+/**
+ * Runs a Postgres tool as the postgres user when we are root (Postgres refuses to run as root).
+ * Asynchronously, so the load keeps running while Postgres stops and starts.
+ */
+async function asPostgres(tool: string, args: string[]): Promise<void> {
   const [cmd, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', pgBin(tool), ...args]] : [pgBin(tool), args];
-  execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  await execFileAsync(cmd, argv);
 }
 
 /** A throwaway Postgres cluster (initdb into a temp dir) that the matrix may crash and restart. */
@@ -56,7 +53,7 @@ export class PrivatePostgres {
   static async start(): Promise<PrivatePostgres> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'excloud-faults-pg-'));
     if (isRoot()) execFileSync('chown', ['postgres:postgres', dir]);
-    asPostgres('initdb', ['-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    await asPostgres('initdb', ['-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
     const pg = new PrivatePostgres(dir, await freePort());
     await pg.up();
     return pg;
@@ -69,35 +66,24 @@ export class PrivatePostgres {
 
   async up(): Promise<void> {
     const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=300`;
-    asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-l', path.join(this.dir, 'postgres.log'), '-o', opts, '-w', '-t', '60', 'start']);
-    await until('private Postgres', () => this.reachable(), 30_000);
+    await asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-l', path.join(this.dir, 'postgres.log'), '-o', opts, '-w', '-t', '60', 'start']);
+    await until('private Postgres', () => postgresReachable(this.url), 30_000);
   }
 
   /** `-m immediate`: every backend is killed at once, as in a crash; restart runs WAL recovery. */
   async crash(): Promise<void> {
-    asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+    await asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']);
   }
 
   async stop(): Promise<void> {
     try {
-      asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-m', 'fast', '-w', 'stop']);
+      await asPostgres('pg_ctl', ['-D', path.join(this.dir, 'data'), '-m', 'fast', '-w', 'stop']);
     } catch {
       // already down
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async reachable(): Promise<boolean> {
-    const c = new Client({ connectionString: this.url, connectionTimeoutMillis: 1000 });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      await c.end();
-      return true;
-    } catch {
-      return false;
-    }
-  }
 }
 
 /** A private redis-server with an append-only file, so a clean stop and start keeps its data. */
@@ -225,9 +211,4 @@ export class LatencyProxy {
     for (const s of this.sockets) s.destroy();
     await new Promise((r) => this.server.close(r));
   }
-}
-
-export function ensureDir(dir: string, owner?: { uid: number; gid: number }): void {
-  mkdirSync(dir, { recursive: true });
-  if (owner) chownSync(dir, owner.uid, owner.gid);
 }
