@@ -105,7 +105,8 @@ export class PrivateRedis {
     const log = openSync(path.join(this.dir, 'redis.log'), 'a');
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', ''];
     this.child = spawn('redis-server', args, { stdio: ['ignore', log, log] });
-    await until('private Redis', () => pingRedis(this.port), 10_000, 100);
+    // Replaying a long run's append-only file took 10 s on a loaded machine.
+    await until('private Redis', () => pingRedis(this.port), 60_000, 100);
   }
 
   /** SIGTERM: Redis flushes its append-only file and exits, as an orderly restart does. */
