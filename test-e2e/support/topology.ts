@@ -47,6 +47,8 @@ export class Topology {
       janitor: { ...common, PORT: String(ports.janitor), ...internal.janitor, JANITOR_ADMIN_TOKEN: adminToken, REDIS_URL: await testRedisUrl(), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}`, ...extraEnv.janitor },
       gateway: { ...common, ...internal.gateway, PORT: String(ports.gateway), GATEWAY_OPS_PORT: String(ports.ops), GATEWAY_AUTH_CACHE_TTL_MS: '1000', ...extraEnv.gateway },
     };
+    // Callers' overrides (a private Redis, blobs on a small filesystem, an S3 backend) win for every service.
+    for (const name of ORDER) Object.assign(env[name], extraEnv[name]);
     const pool = new Pool({ connectionString: db.url });
     pool.on('error', () => undefined);
     let credentials;
@@ -62,6 +64,17 @@ export class Topology {
     const t = new Topology(db, dataDir, ports, env, credentials, adminToken);
     for (const name of ORDER) await t.startService(name);
     return t;
+  }
+
+  /** The running process of a service (for /proc sampling), if it is up. */
+  pid(name: ServiceName): number | undefined {
+    const child = this.children.get(name);
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
+  /** Where the filesystem backend keeps blobs (`<root>/blobs/<id>`, temp files in `<root>/.tmp`). */
+  get blobRoot(): string {
+    return this.env.blob.BLOB_FS_ROOT!;
   }
 
   get endpoint(): string {
@@ -91,7 +104,8 @@ export class Topology {
   /** SIGKILL: no graceful shutdown, in-flight work is cut wherever it is. */
   async kill(name: ServiceName): Promise<void> {
     const child = this.children.get(name);
-    if (!child || child.exitCode !== null) return;
+    // A child killed by a signal has exitCode null and signalCode set: it is gone all the same.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
@@ -111,7 +125,8 @@ export class Topology {
 }
 
 async function waitHealthy(child: ChildProcess, port: number, name: string, dataDir: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded shared machine a tsx-compiled service can take a while to boot.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${dataDir}/${name}.log`);
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
