@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ChecksumAlgorithm, Checksums, CompleteUploadRequest, ManifestPart, ObjectVersion, UploadInfo } from '@excloud/contracts';
+import type { ChecksumAlgorithm, Checksums, CompleteUploadRequest, ManifestPart, ObjectVersion, UploadInfo, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { combineCrcs, createChecksum, isCombinableCrc } from '@excloud/sigv4';
 import { lockKey, withTransaction } from './db';
@@ -18,7 +18,7 @@ export const MIN_PART_BYTES = 5 * 1024 * 1024;
  * against the uploaded ones, conditions are evaluated under the key lock, and the manifest of
  * part blobs is published. Uploaded parts left out of the list go to the outbox.
  */
-export async function completeUpload(pool: Pool, orgId: string, bucket: string, key: string, uploadId: string, req: CompleteUploadRequest): Promise<ObjectVersion> {
+export async function completeUpload(pool: Pool, orgId: OrgId, bucket: string, key: string, uploadId: string, req: CompleteUploadRequest): Promise<ObjectVersion> {
   return withTransaction(pool, async (tx) => {
     const versioning = await lockBucketForWrite(tx, orgId, bucket);
     const upload = await findUpload(tx, orgId, bucket, key, uploadId, 'FOR UPDATE');
