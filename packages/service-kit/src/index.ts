@@ -6,3 +6,4 @@ export * from './server';
 export * from './db';
 export * from './migrations';
 export * from './internal-token';
+export * from './ttl-cache';

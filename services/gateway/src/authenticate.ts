@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { asOrgId, type OrgId } from '@excloud/contracts';
-import { S3Error, S3_ERRORS, type S3ErrorCode } from '@excloud/s3-protocol';
+import { S3Error, toS3Error } from '@excloud/s3-protocol';
 import type { AuthClient } from '@excloud/internal-client';
+import { TtlCache } from '@excloud/service-kit';
 import {
-  SigV4Error,
   canonicalRequest,
   checkRequestTime,
   parseAuth,
@@ -41,17 +41,18 @@ export type AnyCaller = Caller | AnonymousCaller;
  * read operations public ACLs can open are ever attempted with one.
  */
 export class AnonymousTokens {
-  private readonly cache = new Map<string, { token: string; expiresAt: number }>();
+  // Entries expire a minute before their token does (see set below); the TTL is only a ceiling.
+  private readonly cache = new TtlCache<string, string>({ ttlMs: 3_600_000, maxEntries: 10_000 });
   constructor(private readonly auth: AuthClient) {}
 
   async callerFor(orgId: OrgId, requestId: string): Promise<AnonymousCaller> {
-    let hit = this.cache.get(orgId);
-    if (!hit || hit.expiresAt - Date.now() < 60_000) {
-      hit = await this.auth.anonymousToken(orgId, requestId);
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(orgId, hit);
+    let token = this.cache.get(orgId);
+    if (token === undefined) {
+      const fresh = await this.auth.anonymousToken(orgId, requestId);
+      token = fresh.token;
+      this.cache.set(orgId, token, fresh.expiresAt - 60_000);
     }
-    return { anonymous: true, orgId, token: hit.token };
+    return { anonymous: true, orgId, token };
   }
 }
 
@@ -60,7 +61,6 @@ interface CachedKey {
   signingKey: Buffer;
   token: string;
   tokenExpiresAt: number;
-  fetchedAt: number;
 }
 
 /**
@@ -69,13 +69,15 @@ interface CachedKey {
  * working within that time.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, CachedKey>();
+  private readonly cache: TtlCache<string, CachedKey>;
   private readonly inflight = new Map<string, Promise<CachedKey>>();
 
   constructor(
     private readonly auth: AuthClient,
-    private readonly ttlMs: number,
-  ) {}
+    ttlMs: number,
+  ) {
+    this.cache = new TtlCache({ ttlMs, maxEntries: 50_000 });
+  }
 
   async authenticate(req: IncomingMessage, requestId: string): Promise<Caller | null> {
     const like = toRequestLike(req);
@@ -101,10 +103,8 @@ export class Authenticator {
 
   private async verified(parsed: ParsedAuth, sts: string, requestId: string, mismatch: () => S3Error): Promise<Caller> {
     const cacheKey = `${parsed.accessKeyId}/${parsed.date}/${parsed.region}/${parsed.service}`;
-    const now = Date.now();
     const hit = this.cache.get(cacheKey);
-    // Tokens are refreshed a minute before they expire so downstream never sees a stale one.
-    if (hit && now - hit.fetchedAt < this.ttlMs && hit.tokenExpiresAt - now > 60_000) {
+    if (hit) {
       if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw mismatch();
       return { orgId: hit.orgId, accessKeyId: parsed.accessKeyId, token: hit.token, signingKey: hit.signingKey, auth: parsed };
     }
@@ -130,8 +130,8 @@ export class Authenticator {
     } finally {
       if (this.inflight.get(cacheKey) === fetching) this.inflight.delete(cacheKey);
     }
-    if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(cacheKey, entry);
+    // Tokens are refreshed a minute before they expire so downstream never sees a stale one.
+    this.cache.set(cacheKey, entry, entry.tokenExpiresAt - 60_000);
     return { orgId: entry.orgId, accessKeyId: parsed.accessKeyId, token: entry.token, signingKey: entry.signingKey, auth: parsed };
   }
 
@@ -145,7 +145,6 @@ export class Authenticator {
       signingKey: Buffer.from(verified.signingKey, 'hex'),
       token: verified.token,
       tokenExpiresAt: verified.tokenExpiresAt,
-      fetchedAt: Date.now(),
     };
   }
 }
@@ -170,13 +169,6 @@ export function sigv4<T>(step: () => T): T {
   }
 }
 
-export function toS3Error(err: unknown): unknown {
-  if (err instanceof SigV4Error) {
-    const code = (err.code in S3_ERRORS ? err.code : 'InvalidRequest') as S3ErrorCode;
-    return new S3Error(code, err.message, { ...err.details });
-  }
-  return err;
-}
 
 function signatureMismatch(parsed: ParsedAuth, sts: string, creq: string): S3Error {
   return new S3Error('SignatureDoesNotMatch', undefined, {

@@ -42,6 +42,10 @@ export class UnsupportedOperationError extends Error {
   constructor(readonly kind: 'NotImplemented' | 'MethodNotAllowed', message: string) {
     super(message);
   }
+
+  get s3Code(): string {
+    return this.kind;
+  }
 }
 
 /** Both steps at once: the operation with its validated parameters. */

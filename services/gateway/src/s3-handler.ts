@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asOrgId, isValidOrgId } from '@excloud/contracts';
-import { S3Error, isS3Error } from '@excloud/s3-protocol';
-import { newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
-import { MalformedPathError, resolveHost, resolvePath } from './addressing';
+import { S3Error, isS3Error, toS3Error } from '@excloud/s3-protocol';
+import { TtlCache, newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
+import { resolveHost, resolvePath } from './addressing';
 import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationContext, Services } from './context';
@@ -12,7 +12,7 @@ import { ACCESS, isAnonymousOperation } from './operation-types';
 import { readPostForm, type PostForm } from './post-form';
 import { dispatch } from './operations';
 import { sendError, sendResult } from './respond';
-import { UnsupportedOperationError, parseOperation, routeS3Request, type RequestLine } from './router';
+import { parseOperation, routeS3Request, type RequestLine } from './router';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
@@ -25,7 +25,8 @@ export interface S3HandlerDeps {
 
 /** The S3 request pipeline: address → parse → authenticate → dispatch → render. */
 export function createS3Handler(deps: S3HandlerDeps) {
-  const owners = new Map<string, { id: string; displayName: string; at: number }>();
+  // An org's canonical id never changes; five minutes bounds the cost of a renamed display name.
+  const owners = new TtlCache<string, { id: string; displayName: string }>({ ttlMs: 300_000, maxEntries: 10_000 });
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId();
@@ -93,7 +94,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const corsHeaders = cors ? await cors : undefined;
       await sendResult(res, corsHeaders ? { ...result, headers: { ...result.headers, ...corsHeaders } } : result, isHead);
     } catch (err) {
-      const s3err = toS3Error(err, log);
+      const s3err = renderable(err, log);
       sendError(res, s3err, requestId, isHead, resourceOf(line), cors ? await cors : {});
       if (s3err.status >= 500) log.warn('request failed', { operation: opName, code: s3err.code });
     } finally {
@@ -107,9 +108,9 @@ export function createS3Handler(deps: S3HandlerDeps) {
 
   async function ownerOf(caller: AnyCaller) {
     const hit = owners.get(caller.orgId);
-    if (hit && Date.now() - hit.at < 300_000) return hit;
+    if (hit) return hit;
     const org = await deps.services.auth.getOrg(caller.orgId, caller.token);
-    const owner = { id: org.canonicalId, displayName: org.id, at: Date.now() };
+    const owner = { id: org.canonicalId, displayName: org.id };
     owners.set(caller.orgId, owner);
     return owner;
   }
@@ -131,10 +132,10 @@ function expectsContinue(req: IncomingMessage): boolean {
   return /100-continue/i.test(String(req.headers.expect ?? ''));
 }
 
-function toS3Error(err: unknown, log: Logger): S3Error {
-  if (isS3Error(err)) return err;
-  if (err instanceof UnsupportedOperationError) return new S3Error(err.kind, err.message);
-  if (err instanceof MalformedPathError) return new S3Error('InvalidRequest', err.message);
+/** Known errors become their S3 error; anything else is a bug: logged with its stack, never echoed. */
+function renderable(err: unknown, log: Logger): S3Error {
+  const mapped = toS3Error(err);
+  if (isS3Error(mapped)) return mapped;
   log.error('unhandled error', { err: err instanceof Error ? err : new Error(String(err)) });
   return new S3Error('InternalError');
 }

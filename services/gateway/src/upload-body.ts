@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { checksumAlgorithmFromHeader, header, type Checksums } from '@excloud/contracts';
-import { S3Error } from '@excloud/s3-protocol';
+import { S3Error, toS3Error } from '@excloud/s3-protocol';
 import { createChunkedDecoder, type ChunkedDecoder } from '@excloud/sigv4';
-import { toS3Error, type AnyCaller, type Caller } from './authenticate';
+import type { AnyCaller, Caller } from './authenticate';
 
 
 /** The decoded payload of an upload, checked against what the client signed while it streams. */

@@ -1,11 +1,11 @@
-import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
+import { S3Error, parseXml, renderDocument } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { readSmallBody } from '../upload-body';
 
 /** A bucket that never had versioning configured answers an empty VersioningConfiguration, as S3 does. */
 export async function getBucketVersioning(ctx: OperationContext<'GetBucketVersioning'>): Promise<S3Result> {
   const info = await ctx.services.metadata.getBucket(ctx.caller.token, ctx.operation.bucket, ctx.requestId);
-  return { xml: toXml('VersioningConfiguration', { Status: info.versioning === 'Unversioned' ? undefined : info.versioning }) };
+  return { xml: renderDocument('VersioningConfiguration', { Status: info.versioning === 'Unversioned' ? undefined : info.versioning }) };
 }
 
 export async function putBucketVersioning(ctx: OperationContext<'PutBucketVersioning'>): Promise<S3Result> {

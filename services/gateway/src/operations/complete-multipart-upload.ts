@@ -1,5 +1,5 @@
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumXmlFields, checksumsFromXmlFields, header, type Checksums } from '@excloud/contracts';
-import { S3Error, parseXml, toXml, writeResponseHeaders } from '@excloud/s3-protocol';
+import { S3Error, parseXml, renderDocument, writeResponseHeaders } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { readSmallBody } from '../upload-body';
 
@@ -22,7 +22,7 @@ export async function completeMultipartUpload(ctx: OperationContext<'CompleteMul
   const host = header(ctx.req, 'host') ?? 'localhost';
   return {
     headers: writeResponseHeaders({ versionId: version.versionId }),
-    xml: toXml('CompleteMultipartUploadResult', {
+    xml: renderDocument('CompleteMultipartUploadResult', {
       Location: `http://${host}/${bucket}/${encodeURI(key)}`,
       Bucket: bucket,
       Key: key,

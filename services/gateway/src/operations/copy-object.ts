@@ -1,5 +1,5 @@
 import { checksumXmlFields, header, type ChecksumAlgorithm } from '@excloud/contracts';
-import { S3Error, toXml, writeResponseHeaders } from '@excloud/s3-protocol';
+import { S3Error, renderDocument, writeResponseHeaders } from '@excloud/s3-protocol';
 import { assertBucketExists } from '../bucket-check';
 import { commitBlob } from '../blob-commit';
 import type { OperationContext, S3Result } from '../context';
@@ -60,6 +60,6 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
   );
   return {
     headers: { ...writeResponseHeaders({ versionId: version.versionId, copySourceVersionId: src.versionId }) },
-    xml: toXml('CopyObjectResult', { LastModified: version.lastModified, ETag: version.etag, ...checksumXmlFields(version.checksums) }),
+    xml: renderDocument('CopyObjectResult', { LastModified: version.lastModified, ETag: version.etag, ...checksumXmlFields(version.checksums) }),
   };
 }

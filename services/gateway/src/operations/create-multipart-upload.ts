@@ -1,4 +1,4 @@
-import { ENCRYPTION_HEADERS, S3Error, S3_HEADERS, toXml } from '@excloud/s3-protocol';
+import { ENCRYPTION_HEADERS, S3Error, S3_HEADERS, renderDocument } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { checksumAlgorithmHeader, checksumTypeHeader } from '../multipart-params';
 import { cannedAclHeader } from '../acl';
@@ -33,6 +33,6 @@ export async function createMultipartUpload(ctx: OperationContext<'CreateMultipa
       [S3_HEADERS.checksumAlgorithm]: checksumAlgorithm,
       [S3_HEADERS.checksumType]: checksumAlgorithm ? checksumType : undefined,
     },
-    xml: toXml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }),
+    xml: renderDocument('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }),
   };
 }

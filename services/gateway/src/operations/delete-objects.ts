@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { S3Error, isS3Error, parseXml, toXml, type XmlNode } from '@excloud/s3-protocol';
+import { S3Error, isS3Error, parseXml, renderDocument, type S3Documents } from '@excloud/s3-protocol';
 import { createChecksum } from '@excloud/sigv4';
 import type { OperationContext, S3Result } from '../context';
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, header } from '@excloud/contracts';
@@ -26,9 +26,10 @@ export async function deleteObjects(ctx: OperationContext<'DeleteObjects'>): Pro
   const { targets, quiet } = parseDeleteRequest(body.toString('utf8'));
   await ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId);
 
-  const deleted: XmlNode[] = [];
-  const errors: XmlNode[] = [];
-  const results = new Array<XmlNode | undefined>(targets.length);
+  type Result = S3Documents['DeleteResult'];
+  const deleted: Result['Deleted'] = [];
+  const errors: Result['Error'] = [];
+  const results = new Array<Result['Deleted'][number] | undefined>(targets.length);
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
@@ -51,7 +52,7 @@ export async function deleteObjects(ctx: OperationContext<'DeleteObjects'>): Pro
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DELETES, targets.length) }, worker));
   if (!quiet) for (const r of results) if (r) deleted.push(r);
-  return { xml: toXml('DeleteResult', { Deleted: deleted, Error: errors }) };
+  return { xml: renderDocument('DeleteResult', { Deleted: deleted, Error: errors }) };
 }
 
 function verifyIntegrity(ctx: OperationContext, body: Buffer): void {

@@ -1,4 +1,4 @@
-import { toXml } from '@excloud/s3-protocol';
+import { renderDocument } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { s3UrlEncode } from './list-objects-v2';
 
@@ -16,7 +16,7 @@ export async function listMultipartUploads(ctx: OperationContext<'ListMultipartU
   const enc = (s: string) => (encodingType === 'url' ? s3UrlEncode(s) : s);
   const who = { ID: owner.id, DisplayName: owner.displayName };
   return {
-    xml: toXml('ListMultipartUploadsResult', {
+    xml: renderDocument('ListMultipartUploadsResult', {
       Bucket: bucket,
       KeyMarker: enc(keyMarker),
       UploadIdMarker: uploadIdMarker,

@@ -1,4 +1,4 @@
-import { S3Error, toXml } from '@excloud/s3-protocol';
+import { S3Error, renderDocument } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { s3UrlEncode } from './list-objects-v2';
 
@@ -23,7 +23,7 @@ export async function listObjectVersions(ctx: OperationContext<'ListObjectVersio
   const versions = result.versions.filter((v) => !v.isDeleteMarker);
   const markers = result.versions.filter((v) => v.isDeleteMarker);
   return {
-    xml: toXml('ListVersionsResult', {
+    xml: renderDocument('ListVersionsResult', {
       Name: bucket,
       Prefix: enc(prefix),
       KeyMarker: enc(keyMarker),

@@ -1,4 +1,4 @@
-import { toXml } from '@excloud/s3-protocol';
+import { renderDocument } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { encodeContinuationToken } from '../query-params';
 
@@ -14,7 +14,7 @@ export async function listObjectsV2(ctx: OperationContext<'ListObjectsV2'>): Pro
   ]);
   const enc = (s: string) => (encodingType === 'url' ? s3UrlEncode(s) : s);
   return {
-    xml: toXml('ListBucketResult', {
+    xml: renderDocument('ListBucketResult', {
       Name: bucket,
       Prefix: enc(prefix),
       Delimiter: delimiter !== undefined ? enc(delimiter) : undefined,

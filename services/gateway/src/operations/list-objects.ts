@@ -1,4 +1,4 @@
-import { toXml } from '@excloud/s3-protocol';
+import { renderDocument } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 import { s3UrlEncode } from './list-objects-v2';
 
@@ -17,7 +17,7 @@ export async function listObjects(ctx: OperationContext<'ListObjects'>): Promise
   ]);
   const enc = (s: string) => (encodingType === 'url' ? s3UrlEncode(s) : s);
   return {
-    xml: toXml('ListBucketResult', {
+    xml: renderDocument('ListBucketResult', {
       Name: bucket,
       Prefix: enc(prefix),
       Marker: enc(marker),

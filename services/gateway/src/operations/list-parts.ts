@@ -1,5 +1,5 @@
 import { checksumXmlFields } from '@excloud/contracts';
-import { toXml } from '@excloud/s3-protocol';
+import { renderDocument } from '@excloud/s3-protocol';
 import type { OperationContext, S3Result } from '../context';
 
 const MAX_PARTS = 1000;
@@ -12,7 +12,7 @@ export async function listParts(ctx: OperationContext<'ListParts'>): Promise<S3R
   ]);
   const who = { ID: owner.id, DisplayName: owner.displayName };
   return {
-    xml: toXml('ListPartsResult', {
+    xml: renderDocument('ListPartsResult', {
       Bucket: bucket,
       Key: key,
       UploadId: uploadId,

@@ -1,5 +1,5 @@
 import { checksumXmlFields, header } from '@excloud/contracts';
-import { S3Error, toXml, writeResponseHeaders } from '@excloud/s3-protocol';
+import { S3Error, renderDocument, writeResponseHeaders } from '@excloud/s3-protocol';
 import { commitBlob } from '../blob-commit';
 import type { OperationContext, S3Result } from '../context';
 import { evaluateCopySourceConditions } from '../copy-source';
@@ -27,7 +27,7 @@ export async function uploadPartCopy(ctx: OperationContext<'UploadPartCopy'>): P
   );
   return {
     headers: writeResponseHeaders({ copySourceVersionId: src.versionId }),
-    xml: toXml('CopyPartResult', { LastModified: part.lastModified, ETag: part.etag, ...checksumXmlFields(part.checksums) }),
+    xml: renderDocument('CopyPartResult', { LastModified: part.lastModified, ETag: part.etag, ...checksumXmlFields(part.checksums) }),
   };
 }
 
