@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: typecheck, unit and integration tests (real Postgres and Redis from
+# The whole test suite: typecheck and lint (eslint.config.mjs; both cached by turbo), unit and integration tests (real Postgres and Redis from
 # DATABASE_URL / REDIS_URL, defaulting to 127.0.0.1), then end-to-end tests against a started stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."

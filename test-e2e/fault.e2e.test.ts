@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -17,6 +18,15 @@ import { Pool } from 'pg';
 import { Topology } from './support/topology';
 
 const MiB = 1024 * 1024;
+
+/** Poll until `ready()` holds; fail with what was awaited once the deadline passes. */
+async function waitFor(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 function blobFiles(root: string): string[] {
   const out: string[] = [];
@@ -62,16 +72,24 @@ describe('faults: services killed mid-upload', () => {
     await put('before-1', randomBytes(300_000));
     const Key = 'mpu-blob-killed';
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
-    const uploads = Array.from({ length: 4 }, (_, i) =>
-      client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: i + 1, Body: randomBytes(5 * MiB) })).then(
+    // Each part body is held open after its first MiB, so no upload can finish before the kill;
+    // the kill happens once the blob service is writing every one of them (its temp files exist).
+    const bodies = Array.from({ length: 4 }, () => new PassThrough());
+    const tmpDir = path.join(t.dataDir, 'blobs', '.tmp');
+    const writing = () => (existsSync(tmpDir) ? readdirSync(tmpDir).length : 0);
+    const before = writing();
+    const uploads = bodies.map((Body, i) =>
+      client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: i + 1, Body, ContentLength: 5 * MiB })).then(
         () => 'ok',
         () => 'failed',
       ),
     );
-    await new Promise((r) => setTimeout(r, 150));
+    for (const body of bodies) body.write(randomBytes(MiB));
+    await waitFor(() => writing() >= before + bodies.length, 20_000, 'the blob service to be writing all four parts');
     await t.kill('blob');
+    for (const body of bodies) body.end(randomBytes(4 * MiB));
     const outcomes = await Promise.all(uploads);
-    expect(outcomes).toContain('failed');
+    expect(outcomes).toEqual(['failed', 'failed', 'failed', 'failed']);
     await t.startService('blob');
     await put('after-blob-restart', randomBytes(100_000));
     await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));

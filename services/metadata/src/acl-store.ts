@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { ALL_USERS_URI, type AclGrant, type AclSetting } from '@excloud/contracts';
+import { ALL_USERS_URI, type AclGrant, type AclSetting, type OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
@@ -24,13 +24,13 @@ export function isPublicRead(setting: { acl?: string; grants?: AclGrant[] | null
   return setting.acl === 'public-read' || setting.acl === 'public-read-write';
 }
 
-export async function setBucketAcl(db: Queryable, orgId: string, bucket: string, setting: AclSetting): Promise<void> {
+export async function setBucketAcl(db: Queryable, orgId: OrgId, bucket: string, setting: AclSetting): Promise<void> {
   const r = await db.query('UPDATE buckets SET acl = $3, acl_grants = $4 WHERE org_id = $1 AND name = $2', [orgId, bucket, setting.acl, setting.grants ? JSON.stringify(setting.grants) : null]);
   if (r.rowCount === 0) throw noSuchBucket(bucket);
 }
 
 /** The ACL of one version (the latest when no version id is given); delete markers have none. */
-export async function setObjectAcl(pool: Pool, orgId: string, bucket: string, key: string, versionId: string | undefined, setting: AclSetting): Promise<void> {
+export async function setObjectAcl(pool: Pool, orgId: OrgId, bucket: string, key: string, versionId: string | undefined, setting: AclSetting): Promise<void> {
   if (versionId !== undefined) assertValidVersionId(versionId);
   await withTransaction(pool, async (tx) => {
     const b = await tx.query('SELECT 1 FROM buckets WHERE org_id = $1 AND name = $2', [orgId, bucket]);

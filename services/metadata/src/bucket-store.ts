@@ -1,17 +1,17 @@
 import type { Pool } from 'pg';
-import type { BucketInfo } from '@excloud/contracts';
+import type { BucketInfo, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { withTransaction, type Queryable } from './db';
 import { BUCKET_COLUMNS, toBucketInfo, type BucketRow } from './rows';
 
 /** Bucket rows. Every statement is scoped by the caller's verified org id. */
 
-export async function listBuckets(db: Queryable, orgId: string): Promise<BucketInfo[]> {
+export async function listBuckets(db: Queryable, orgId: OrgId): Promise<BucketInfo[]> {
   const r = await db.query<BucketRow>(`SELECT ${BUCKET_COLUMNS} FROM buckets WHERE org_id = $1 ORDER BY name COLLATE "C"`, [orgId]);
   return r.rows.map(toBucketInfo);
 }
 
-export async function createBucket(db: Queryable, orgId: string, name: string, acl: string): Promise<BucketInfo> {
+export async function createBucket(db: Queryable, orgId: OrgId, name: string, acl: string): Promise<BucketInfo> {
   const r = await db.query<BucketRow>(
     `INSERT INTO buckets (org_id, name, acl) VALUES ($1, $2, $3) ON CONFLICT (org_id, name) DO NOTHING RETURNING ${BUCKET_COLUMNS}`,
     [orgId, name, acl],
@@ -20,7 +20,7 @@ export async function createBucket(db: Queryable, orgId: string, name: string, a
   return toBucketInfo(r.rows[0]);
 }
 
-export async function getBucket(db: Queryable, orgId: string, name: string): Promise<BucketInfo> {
+export async function getBucket(db: Queryable, orgId: OrgId, name: string): Promise<BucketInfo> {
   const r = await db.query<BucketRow>(`SELECT ${BUCKET_COLUMNS} FROM buckets WHERE org_id = $1 AND name = $2`, [orgId, name]);
   if (r.rows.length === 0) throw noSuchBucket(name);
   return toBucketInfo(r.rows[0]);
@@ -30,7 +30,7 @@ export async function getBucket(db: Queryable, orgId: string, name: string): Pro
  * FOR UPDATE waits for object writes in flight (they hold KEY SHARE on the bucket row) and blocks
  * new ones, so the emptiness check below cannot miss a version committed concurrently.
  */
-export async function deleteBucket(pool: Pool, orgId: string, name: string): Promise<void> {
+export async function deleteBucket(pool: Pool, orgId: OrgId, name: string): Promise<void> {
   await withTransaction(pool, async (tx) => {
     const locked = await tx.query('SELECT 1 FROM buckets WHERE org_id = $1 AND name = $2 FOR UPDATE', [orgId, name]);
     if (locked.rows.length === 0) throw noSuchBucket(name);
@@ -48,7 +48,7 @@ export async function deleteBucket(pool: Pool, orgId: string, name: string): Pro
   });
 }
 
-export async function setBucketVersioning(db: Queryable, orgId: string, name: string, status: 'Enabled' | 'Suspended'): Promise<void> {
+export async function setBucketVersioning(db: Queryable, orgId: OrgId, name: string, status: 'Enabled' | 'Suspended'): Promise<void> {
   const r = await db.query('UPDATE buckets SET versioning = $3 WHERE org_id = $1 AND name = $2', [orgId, name, status]);
   if (r.rowCount === 0) throw noSuchBucket(name);
 }

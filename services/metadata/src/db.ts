@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import type { OrgId } from '@excloud/contracts';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 export type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
@@ -24,6 +25,6 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Pro
  * for the key exists yet (a first PUT), which a row lock cannot. Hash collisions only serialise two
  * unrelated keys, never break correctness.
  */
-export async function lockKey(tx: PoolClient, orgId: string, bucket: string, key: string): Promise<void> {
+export async function lockKey(tx: PoolClient, orgId: OrgId, bucket: string, key: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${orgId}\u0001${bucket}\u0001${key}`]);
 }

@@ -1,4 +1,4 @@
-import type { ListObjectsQuery, ListObjectsResult } from '@excloud/contracts';
+import type { ListObjectsQuery, ListObjectsResult, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
@@ -32,7 +32,7 @@ const MAX_BATCH = 1001;
  */
 export async function listObjects(
   db: Queryable,
-  orgId: string,
+  orgId: OrgId,
   bucket: string,
   query: ListObjectsQuery,
   cost: ListingCost = { queries: 0, rows: 0 },
@@ -98,7 +98,7 @@ function startCursor(prefix: string, delimiter: string | undefined, startAfter: 
   return { key: startAfter, inclusive: false };
 }
 
-async function fetchRows(db: Queryable, orgId: string, bucket: string, cursor: Cursor, upper: string | undefined, limit: number): Promise<ListRow[]> {
+async function fetchRows(db: Queryable, orgId: OrgId, bucket: string, cursor: Cursor, upper: string | undefined, limit: number): Promise<ListRow[]> {
   const params: unknown[] = [orgId, bucket, cursor.key, limit];
   let sql = `SELECT key, size, etag, last_modified FROM object_versions
               WHERE org_id = $1 AND bucket = $2 AND is_latest AND NOT is_delete_marker

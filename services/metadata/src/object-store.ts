@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { BucketInfo, ObjectVersion, PutObjectCommit } from '@excloud/contracts';
+import type { BucketInfo, ObjectVersion, PutObjectCommit, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { noSuchBucket } from './bucket-store';
 import { lockKey, withTransaction, type Queryable } from './db';
@@ -19,7 +19,7 @@ export interface DeleteObjectResult {
   deleteMarker: boolean;
 }
 
-export async function putObject(pool: Pool, orgId: string, bucket: string, commit: PutObjectCommit): Promise<ObjectVersion> {
+export async function putObject(pool: Pool, orgId: OrgId, bucket: string, commit: PutObjectCommit): Promise<ObjectVersion> {
   return withTransaction(pool, async (tx) => {
     const versioning = await lockBucketForWrite(tx, orgId, bucket);
     await lockKey(tx, orgId, bucket, commit.key);
@@ -35,7 +35,7 @@ export async function putObject(pool: Pool, orgId: string, bucket: string, commi
  */
 export async function publishVersion(
   tx: PoolClient,
-  orgId: string,
+  orgId: OrgId,
   bucket: string,
   versioning: BucketInfo['versioning'],
   commit: Omit<PutObjectCommit, 'ifMatch' | 'ifNoneMatch'>,
@@ -69,7 +69,7 @@ export async function publishVersion(
 }
 
 /** The latest version, or the one named; a delete marker is never returned as an object. */
-export async function getObject(db: Queryable, orgId: string, bucket: string, key: string, versionId: string | undefined): Promise<ObjectVersion> {
+export async function getObject(db: Queryable, orgId: OrgId, bucket: string, key: string, versionId: string | undefined): Promise<ObjectVersion> {
   if (versionId !== undefined) assertValidVersionId(versionId);
   // One round trip tells "no bucket" from "no version": the bucket row joins to at most one version.
   const match = versionId === undefined ? 'v.is_latest' : 'v.version_id = $4';
@@ -96,7 +96,7 @@ export async function getObject(db: Queryable, orgId: string, bucket: string, ke
   return toObjectVersion(row);
 }
 
-export async function deleteObject(pool: Pool, orgId: string, bucket: string, key: string, versionId: string | undefined): Promise<DeleteObjectResult> {
+export async function deleteObject(pool: Pool, orgId: OrgId, bucket: string, key: string, versionId: string | undefined): Promise<DeleteObjectResult> {
   if (versionId !== undefined) assertValidVersionId(versionId);
   return withTransaction(pool, async (tx) => {
     const versioning = await lockBucketForWrite(tx, orgId, bucket);
@@ -128,7 +128,7 @@ export async function deleteObject(pool: Pool, orgId: string, bucket: string, ke
  * KEY SHARE: concurrent writes to one bucket do not block each other, but a bucket delete
  * (FOR UPDATE) waits for them and they wait for it, then see the bucket gone.
  */
-export async function lockBucketForWrite(tx: PoolClient, orgId: string, bucket: string): Promise<BucketInfo['versioning']> {
+export async function lockBucketForWrite(tx: PoolClient, orgId: OrgId, bucket: string): Promise<BucketInfo['versioning']> {
   const r = await tx.query<{ versioning: BucketInfo['versioning'] }>(
     'SELECT versioning FROM buckets WHERE org_id = $1 AND name = $2 FOR KEY SHARE',
     [orgId, bucket],
@@ -137,7 +137,7 @@ export async function lockBucketForWrite(tx: PoolClient, orgId: string, bucket: 
   return r.rows[0].versioning;
 }
 
-export async function latestVersion(tx: PoolClient, orgId: string, bucket: string, key: string) {
+export async function latestVersion(tx: PoolClient, orgId: OrgId, bucket: string, key: string) {
   const r = await tx.query<{ etag: string | null; is_delete_marker: boolean }>(
     'SELECT etag, is_delete_marker FROM object_versions WHERE org_id = $1 AND bucket = $2 AND key = $3 AND is_latest',
     [orgId, bucket, key],
@@ -145,12 +145,12 @@ export async function latestVersion(tx: PoolClient, orgId: string, bucket: strin
   return r.rows[0];
 }
 
-async function demoteLatest(tx: PoolClient, orgId: string, bucket: string, key: string): Promise<void> {
+async function demoteLatest(tx: PoolClient, orgId: OrgId, bucket: string, key: string): Promise<void> {
   await tx.query('UPDATE object_versions SET is_latest = false WHERE org_id = $1 AND bucket = $2 AND key = $3 AND is_latest', [orgId, bucket, key]);
 }
 
 /** Unpublishes one version; its blobs go to the outbox in the same transaction. */
-async function removeVersion(tx: PoolClient, orgId: string, bucket: string, key: string, versionId: string, reason: OutboxReason) {
+async function removeVersion(tx: PoolClient, orgId: OrgId, bucket: string, key: string, versionId: string, reason: OutboxReason) {
   const r = await tx.query<Pick<VersionRow, 'is_latest' | 'is_delete_marker' | 'manifest'>>(
     `DELETE FROM object_versions WHERE org_id = $1 AND bucket = $2 AND key = $3 AND version_id = $4
      RETURNING is_latest, is_delete_marker, manifest`,
@@ -162,7 +162,7 @@ async function removeVersion(tx: PoolClient, orgId: string, bucket: string, key:
 }
 
 /** After the latest version is removed, the newest remaining one (by write order) becomes latest. */
-async function promoteNewest(tx: PoolClient, orgId: string, bucket: string, key: string): Promise<void> {
+async function promoteNewest(tx: PoolClient, orgId: OrgId, bucket: string, key: string): Promise<void> {
   await tx.query(
     `UPDATE object_versions SET is_latest = true
       WHERE org_id = $1 AND bucket = $2 AND key = $3

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { asOrgId } from '@excloud/contracts';
 import type { OutboxRow } from '@excloud/internal-client';
 import { withTransaction } from './db';
 import { dropUpload } from './upload-store';
@@ -30,7 +31,7 @@ export async function expireUploads(pool: Pool, olderThanSeconds: number, limit:
         ORDER BY last_activity LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [olderThanSeconds, limit],
     );
-    for (const u of stale.rows) await dropUpload(tx, u.org_id, u.bucket, u.upload_id, 'expired');
+    for (const u of stale.rows) await dropUpload(tx, asOrgId(u.org_id), u.bucket, u.upload_id, 'expired');
     return stale.rows.length;
   });
 }

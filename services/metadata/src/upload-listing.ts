@@ -1,4 +1,4 @@
-import type { ListUploadsQuery, ListUploadsResult } from '@excloud/contracts';
+import type { ListUploadsQuery, ListUploadsResult, OrgId } from '@excloud/contracts';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
 import { successor } from './key-range';
@@ -19,7 +19,7 @@ const BATCH = 1001;
  * ListMultipartUploads: uploads in key order, then initiation order, rolled up by delimiter
  * (each common prefix skipped in one step, as in object listings).
  */
-export async function listUploads(db: Queryable, orgId: string, bucket: string, q: ListUploadsQuery): Promise<ListUploadsResult> {
+export async function listUploads(db: Queryable, orgId: OrgId, bucket: string, q: ListUploadsQuery): Promise<ListUploadsResult> {
   const exists = await db.query('SELECT 1 FROM buckets WHERE org_id = $1 AND name = $2', [orgId, bucket]);
   if (exists.rows.length === 0) throw noSuchBucket(bucket);
   const prefix = q.prefix ?? '';
@@ -43,7 +43,7 @@ export async function listUploads(db: Queryable, orgId: string, bucket: string, 
   return result;
 }
 
-async function startCursor(db: Queryable, orgId: string, bucket: string, q: ListUploadsQuery, prefix: string, delimiter: string | undefined): Promise<Cursor> {
+async function startCursor(db: Queryable, orgId: OrgId, bucket: string, q: ListUploadsQuery, prefix: string, delimiter: string | undefined): Promise<Cursor> {
   const keyMarker = q.keyMarker;
   if (keyMarker === undefined) return { key: prefix, inclusive: true };
   const pastPrefix = cursorPastPrefixMarker<{ uploadId: string }>(keyMarker, prefix, delimiter);
@@ -59,7 +59,7 @@ async function startCursor(db: Queryable, orgId: string, bucket: string, q: List
   return r.rows[0] ? { key: keyMarker, within: { uploadId: q.uploadIdMarker } } : { key: keyMarker };
 }
 
-async function fetch(db: Queryable, orgId: string, bucket: string, prefix: string, upper: string | undefined, c: Cursor, limit: number): Promise<UploadListRow[]> {
+async function fetch(db: Queryable, orgId: OrgId, bucket: string, prefix: string, upper: string | undefined, c: Cursor, limit: number): Promise<UploadListRow[]> {
   const params: unknown[] = [orgId, bucket, prefix, upper ?? null, c.key, limit];
   let position: string;
   if (c.inclusive) position = 'key >= $5';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import type { CreateUploadRequest, ListPartsResult, ManifestPart, UploadInfo, UploadPartRecord } from '@excloud/contracts';
+import type { CreateUploadRequest, ListPartsResult, ManifestPart, UploadInfo, UploadPartRecord, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { noSuchBucket } from './bucket-store';
 import { withTransaction, type Queryable } from './db';
@@ -60,7 +60,7 @@ export function newUploadId(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export async function createUpload(db: Queryable, orgId: string, bucket: string, req: CreateUploadRequest): Promise<UploadInfo> {
+export async function createUpload(db: Queryable, orgId: OrgId, bucket: string, req: CreateUploadRequest): Promise<UploadInfo> {
   const r = await db.query<UploadRow>(
     `INSERT INTO multipart_uploads (org_id, bucket, upload_id, key, headers, user_metadata, checksum_algorithm, checksum_type, acl, tags)
      SELECT org_id, name, $3, $4, $5, $6, $7, $8, $9, $10 FROM buckets WHERE org_id = $1 AND name = $2
@@ -83,7 +83,7 @@ export async function createUpload(db: Queryable, orgId: string, bucket: string,
 }
 
 /** The upload, locked as asked; NoSuchBucket / NoSuchUpload otherwise (an id under another key is no upload). */
-export async function findUpload(db: Queryable, orgId: string, bucket: string, key: string, uploadId: string, lock = ''): Promise<UploadInfo> {
+export async function findUpload(db: Queryable, orgId: OrgId, bucket: string, key: string, uploadId: string, lock = ''): Promise<UploadInfo> {
   const r = await db.query<UploadRow>(
     `SELECT ${UPLOAD_COLUMNS} FROM multipart_uploads WHERE org_id = $1 AND bucket = $2 AND upload_id = $3 AND key = $4 ${lock}`,
     [orgId, bucket, uploadId, key],
@@ -96,7 +96,7 @@ export async function findUpload(db: Queryable, orgId: string, bucket: string, k
   return toUploadInfo(r.rows[0]);
 }
 
-export async function putPart(pool: Pool, orgId: string, bucket: string, key: string, uploadId: string, part: Omit<UploadPartRecord, 'lastModified'>): Promise<UploadPartRecord> {
+export async function putPart(pool: Pool, orgId: OrgId, bucket: string, key: string, uploadId: string, part: Omit<UploadPartRecord, 'lastModified'>): Promise<UploadPartRecord> {
   return withTransaction(pool, async (tx) => {
     // NO KEY UPDATE, not SHARE: this transaction also bumps last_activity, and two parts both
     // holding SHARE and then updating the row would deadlock. Part commits of one upload are
@@ -124,7 +124,7 @@ export async function putPart(pool: Pool, orgId: string, bucket: string, key: st
   });
 }
 
-export async function uploadParts(db: Queryable, orgId: string, bucket: string, uploadId: string, after = 0, limit = 10_001): Promise<PartRow[]> {
+export async function uploadParts(db: Queryable, orgId: OrgId, bucket: string, uploadId: string, after = 0, limit = 10_001): Promise<PartRow[]> {
   const r = await db.query<PartRow>(
     `SELECT ${PART_COLUMNS} FROM upload_parts WHERE org_id = $1 AND bucket = $2 AND upload_id = $3 AND part_number > $4
      ORDER BY part_number LIMIT $5`,
@@ -133,7 +133,7 @@ export async function uploadParts(db: Queryable, orgId: string, bucket: string, 
   return r.rows;
 }
 
-export async function listParts(db: Queryable, orgId: string, bucket: string, key: string, uploadId: string, opts: { partNumberMarker: number; maxParts: number }): Promise<ListPartsResult> {
+export async function listParts(db: Queryable, orgId: OrgId, bucket: string, key: string, uploadId: string, opts: { partNumberMarker: number; maxParts: number }): Promise<ListPartsResult> {
   const upload = await findUpload(db, orgId, bucket, key, uploadId);
   const rows = await uploadParts(db, orgId, bucket, uploadId, opts.partNumberMarker, opts.maxParts + 1);
   const page = rows.slice(0, opts.maxParts).map(toPartRecord);
@@ -142,7 +142,7 @@ export async function listParts(db: Queryable, orgId: string, bucket: string, ke
 }
 
 /** Abort: the upload disappears and every part blob goes to the outbox, in one transaction. */
-export async function abortUpload(pool: Pool, orgId: string, bucket: string, key: string, uploadId: string): Promise<void> {
+export async function abortUpload(pool: Pool, orgId: OrgId, bucket: string, key: string, uploadId: string): Promise<void> {
   await withTransaction(pool, async (tx) => {
     await findUpload(tx, orgId, bucket, key, uploadId, 'FOR UPDATE');
     await dropUpload(tx, orgId, bucket, uploadId, 'abort');
@@ -150,7 +150,7 @@ export async function abortUpload(pool: Pool, orgId: string, bucket: string, key
 }
 
 /** Deletes the upload row (parts cascade); blobs of parts not in `keep` go to the outbox. */
-export async function dropUpload(tx: PoolClient, orgId: string, bucket: string, uploadId: string, reason: 'abort' | 'unused-part' | 'expired', keep: Set<string> = new Set()): Promise<void> {
+export async function dropUpload(tx: PoolClient, orgId: OrgId, bucket: string, uploadId: string, reason: 'abort' | 'unused-part' | 'expired', keep: Set<string> = new Set()): Promise<void> {
   const parts = await tx.query<{ blob: ManifestPart }>('SELECT blob FROM upload_parts WHERE org_id = $1 AND bucket = $2 AND upload_id = $3', [orgId, bucket, uploadId]);
   await enqueueUnreferencedBlobs(tx, orgId, parts.rows.map((p) => p.blob).filter((b) => !keep.has(b.blobId)), reason);
   await tx.query('DELETE FROM multipart_uploads WHERE org_id = $1 AND bucket = $2 AND upload_id = $3', [orgId, bucket, uploadId]);

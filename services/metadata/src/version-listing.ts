@@ -1,4 +1,4 @@
-import type { ListVersionsQuery, ListVersionsResult, VersionEntry } from '@excloud/contracts';
+import type { ListVersionsQuery, ListVersionsResult, VersionEntry, OrgId } from '@excloud/contracts';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
 import { successor } from './key-range';
@@ -25,7 +25,7 @@ const BATCH = 1001;
  * ListObjectVersions: every version and delete marker, keys in byte order and, within a key,
  * newest first. Common prefixes roll up and are skipped in one step, as in object listings.
  */
-export async function listVersions(db: Queryable, orgId: string, bucket: string, q: ListVersionsQuery): Promise<ListVersionsResult> {
+export async function listVersions(db: Queryable, orgId: OrgId, bucket: string, q: ListVersionsQuery): Promise<ListVersionsResult> {
   const exists = await db.query('SELECT 1 FROM buckets WHERE org_id = $1 AND name = $2', [orgId, bucket]);
   if (exists.rows.length === 0) throw noSuchBucket(bucket);
   const prefix = q.prefix ?? '';
@@ -57,7 +57,7 @@ export async function listVersions(db: Queryable, orgId: string, bucket: string,
   return result;
 }
 
-async function startCursor(db: Queryable, orgId: string, bucket: string, q: ListVersionsQuery, prefix: string, delimiter: string | undefined): Promise<Cursor> {
+async function startCursor(db: Queryable, orgId: OrgId, bucket: string, q: ListVersionsQuery, prefix: string, delimiter: string | undefined): Promise<Cursor> {
   const keyMarker = q.keyMarker;
   if (keyMarker === undefined) return { key: prefix, inclusive: true };
   const pastPrefix = cursorPastPrefixMarker<string>(keyMarker, prefix, delimiter);
@@ -73,7 +73,7 @@ async function startCursor(db: Queryable, orgId: string, bucket: string, q: List
   return r.rows[0] ? { key: keyMarker, within: r.rows[0].seq } : { key: keyMarker };
 }
 
-async function fetch(db: Queryable, orgId: string, bucket: string, prefix: string, upper: string | undefined, c: Cursor): Promise<VersionListRow[]> {
+async function fetch(db: Queryable, orgId: OrgId, bucket: string, prefix: string, upper: string | undefined, c: Cursor): Promise<VersionListRow[]> {
   const params: unknown[] = [orgId, bucket, prefix, upper ?? null, c.key, BATCH];
   let position: string;
   if (c.inclusive) position = 'key >= $5';
