@@ -115,6 +115,22 @@ const SAMPLES: { [R in S3DocumentName]: Array<[string, S3Documents[R]]> } = {
     ['GetBucketVersioning-Enabled', { Status: 'Enabled' }],
     ['GetBucketVersioning-never-set', {}],
   ],
+  Tagging: [
+    ['GetObjectTagging', { TagSet: { Tag: [{ Key: 'tag1', Value: 'val1' }, { Key: 'tag2', Value: 'val2' }] } }],
+    ['GetObjectTagging-empty', { TagSet: { Tag: [] } }],
+  ],
+  CORSConfiguration: [
+    [
+      'GetBucketCors',
+      {
+        CORSRule: [
+          { AllowedHeader: ['Authorization'], AllowedMethod: ['GET'], AllowedOrigin: ['*'], ExposeHeader: [], MaxAgeSeconds: 3000 },
+          { ID: 'uploads', AllowedHeader: [], AllowedMethod: ['PUT', 'POST', 'DELETE'], AllowedOrigin: ['http://www.example.com'], ExposeHeader: ['x-amz-server-side-encryption'] },
+        ],
+      },
+    ],
+  ],
+  PostResponse: [['PostObject-201', { Location: 'https://examplebucket.s3.amazonaws.com/user/user1/photo.jpg', Bucket: 'examplebucket', Key: 'user/user1/photo.jpg', ETag: '"9b2cf535f27731c974343645a3985328"' }]],
 };
 
 const golden = (name: string) => join(__dirname, 'golden', `${name}.xml`);

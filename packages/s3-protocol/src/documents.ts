@@ -111,14 +111,22 @@ export interface S3Documents {
     Error: Array<{ Key: string; VersionId?: string; Code: string; Message: string }>;
   };
   VersioningConfiguration: { Status?: 'Enabled' | 'Suspended' };
+  Tagging: { TagSet: { Tag: Array<{ Key: string; Value: string }> } };
+  CORSConfiguration: {
+    CORSRule: Array<{ ID?: string; AllowedHeader: string[]; AllowedMethod: string[]; AllowedOrigin: string[]; ExposeHeader: string[]; MaxAgeSeconds?: number }>;
+  };
+  /** A browser form upload's answer to success_action_status 201; S3 sends it without a namespace. */
+  PostResponse: { Location: string; Bucket: string; Key: string; ETag: string };
 }
+
+const WITHOUT_NAMESPACE: ReadonlySet<S3DocumentName> = new Set(['PostResponse']);
 
 export type S3DocumentName = keyof S3Documents;
 
 /** Render one of our response documents (with the S3 namespace and XML declaration). */
 export function renderDocument<R extends S3DocumentName>(root: R, body: S3Documents[R]): string {
   // The document types are closed interfaces of XML values; toXml walks them as nodes.
-  return toXml(root, body as unknown as XmlNode);
+  return toXml(root, body as unknown as XmlNode, { xmlns: !WITHOUT_NAMESPACE.has(root) });
 }
 
 /** GetBucketLocation's document is a bare text element, which toXml does not produce. */

@@ -18,6 +18,7 @@ export class SigV4Error extends Error {
     return this.code;
   }
 
+  /** The extra elements of that S3 error (ArgumentName, RequestTime, …). */
   get s3Fields(): Readonly<Record<string, string>> {
     return this.details;
   }

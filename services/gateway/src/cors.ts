@@ -1,6 +1,6 @@
 import type { MetadataClient } from '@excloud/internal-client';
 import type { CorsRule } from '@excloud/contracts';
-import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
+import { S3Error, parseXml, renderDocument } from '@excloud/s3-protocol';
 
 /**
  * Bucket CORS as S3 defines it: rules are tried in order and the first whose origin, method and
@@ -49,7 +49,7 @@ export function parseCorsXml(text: string): CorsRule[] {
 }
 
 export function renderCorsXml(rules: CorsRule[]): string {
-  return toXml('CORSConfiguration', {
+  return renderDocument('CORSConfiguration', {
     CORSRule: rules.map((r) => ({
       ID: r.id,
       AllowedHeader: r.allowedHeaders,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ObjectTag } from '@excloud/contracts';
-import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
+import { S3Error, parseXml, renderDocument } from '@excloud/s3-protocol';
 import { header } from '@excloud/contracts';
 
 /** S3's limits on object tags. */
@@ -81,7 +81,7 @@ function taggingHeaderError(): S3Error {
 }
 
 export function renderTagging(tags: ObjectTag[]): string {
-  return toXml('Tagging', { TagSet: { Tag: tags.map((t) => ({ Key: t.key, Value: t.value })) } });
+  return renderDocument('Tagging', { TagSet: { Tag: tags.map((t) => ({ Key: t.key, Value: t.value })) } });
 }
 
 /** `x-amz-tagging-directive` of CopyObject: COPY (the default) keeps the source's tags. */

@@ -1,5 +1,5 @@
 import { header, type ObjectHeaders } from '@excloud/contracts';
-import { S3Error, toXml, writeResponseHeaders } from '@excloud/s3-protocol';
+import { S3Error, renderDocument, writeResponseHeaders } from '@excloud/s3-protocol';
 import { CANNED_ACLS } from '../acl';
 import { assertBucketExists } from '../bucket-check';
 import { commitBlob } from '../blob-commit';
@@ -82,7 +82,7 @@ function postResponse(ctx: OperationContext, fields: Map<string, string>, bucket
     return {
       status: 201,
       headers: { ...headers, location },
-      xml: toXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: headers.etag }, { xmlns: false }),
+      xml: renderDocument('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: headers.etag ?? '' }),
     };
   }
   return { status: status === '200' ? 200 : 204, headers: { ...headers, location } };
