@@ -4,6 +4,7 @@
  * is set). Each service listens on its own port, as in production, inside one process.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { DEFAULT_PORTS, asOrgId } from '@excloud/contracts';
 import { createLogger, createPool, envReader, installShutdown, internalCredentialEnv } from '@excloud/service-kit';
@@ -40,12 +41,17 @@ async function main(): Promise<void> {
   // Internal services take free ports: only the S3 endpoint needs a well-known one.
   const common = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: logLevel, PORT: '0' };
   const serviceEnv = (extra: Record<string, string | undefined>) => envReader({ ...process.env, ...common, ...extra });
+  // Auth's control API calls metadata, and metadata needs auth's URL: metadata's port is chosen first.
+  const metadataUrl = `http://127.0.0.1:${await freePort()}`;
   const internal = internalCredentialEnv(secrets.internal);
   const authConfig = parseAuthConfig(
     serviceEnv({
       AUTH_SECRET_KEY: secrets.authSecretKey,
       AUTH_TOKEN_PRIVATE_JWK: secrets.authTokenPrivateJwk,
       AUTH_ADMIN_TOKEN: secrets.authAdminToken,
+      // Local mode has no org host names: `exc me` shows the endpoint the local key works on.
+      AUTH_S3_ENDPOINT: `http://127.0.0.1:${gatewayPort}`,
+      METADATA_URL: metadataUrl,
       ...internal.auth,
     }),
   );
@@ -54,7 +60,8 @@ async function main(): Promise<void> {
   const auth = await startAuthService(authConfig, child('auth'));
   started.push(auth);
   const urls = { AUTH_URL: `http://127.0.0.1:${auth.port}` } as Record<string, string>;
-  const metadata = await startMetadataService(parseMetadataConfig(serviceEnv({ ...urls })), child('metadata'));
+  const controlUrl = urls.AUTH_URL!;
+  const metadata = await startMetadataService(parseMetadataConfig(serviceEnv({ ...urls, PORT: new URL(metadataUrl).port })), child('metadata'));
   started.push(metadata);
   urls.METADATA_URL = `http://127.0.0.1:${metadata.port}`;
   const blob = await startBlobService(
@@ -67,13 +74,15 @@ async function main(): Promise<void> {
   started.push(janitor);
   urls.JANITOR_URL = `http://127.0.0.1:${janitor.port}`;
   const gateway = await startGatewayService(
-    parseGatewayConfig(serviceEnv({ ...urls, ...internal.gateway, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0') })),
+    parseGatewayConfig(
+      serviceEnv({ ...urls, ...internal.gateway, PORT: String(gatewayPort), HOST: env.str('HOST', '127.0.0.1'), GATEWAY_OPS_PORT: env.str('GATEWAY_OPS_PORT', '0'), GATEWAY_DEFAULT_ORG: LOCAL_ORG }),
+    ),
     child('gateway'),
   );
   started.push(gateway);
   writeFileSync(path.join(dataDir, 'local-runtime.json'), JSON.stringify({ ...urls, GATEWAY_OPS_URL: `http://127.0.0.1:${gateway.opsPort}` }, null, 2) + '\n');
 
-  const credentials = await ensureCredentials(pool, authConfig, dataDir, `http://127.0.0.1:${gateway.port}`);
+  const credentials = await ensureCredentials(pool, authConfig, dataDir, `http://127.0.0.1:${gateway.port}`, controlUrl);
   await pool.end();
   // Stop in reverse order: the gateway first so no new work reaches the others.
   installShutdown(logger, [...started.reverse().map((s) => () => s.close()), ...closers]);
@@ -85,6 +94,7 @@ async function main(): Promise<void> {
       `  access key id     ${credentials.accessKeyId}`,
       `  secret access key ${credentials.secretAccessKey}`,
       `  region            ${credentials.region}`,
+      `  control API       ${credentials.controlUrl}   (org token: pnpm admin create-org-token ${credentials.orgId})`,
       `  saved to          ${path.join(dataDir, 'local-credentials.json')}`,
       `  health, metrics   http://127.0.0.1:${gateway.opsPort}/readyz  /metrics`,
       '',
@@ -100,6 +110,7 @@ interface LocalCredentials {
   accessKeyId: string;
   secretAccessKey: string;
   region: string;
+  controlUrl: string;
 }
 
 /** First start creates the default org and key; later starts reuse them (the endpoint may change). */
@@ -108,20 +119,32 @@ async function ensureCredentials(
   authConfig: ReturnType<typeof parseAuthConfig>,
   dataDir: string,
   endpoint: string,
+  controlUrl: string,
 ): Promise<LocalCredentials> {
   const file = path.join(dataDir, 'local-credentials.json');
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as LocalCredentials;
-    const updated = { ...saved, endpoint };
+    const updated = { ...saved, endpoint, controlUrl };
     writeFileSync(file, JSON.stringify(updated, null, 2) + '\n', { mode: 0o600 });
     return updated;
   }
   const orgId = asOrgId(LOCAL_ORG);
   if (!(await findOrg(pool, orgId))) await createOrg(pool, { id: orgId, name: 'Local org' });
   const key = await createAccessKey(pool, authConfig, orgId);
-  const creds: LocalCredentials = { endpoint, orgId, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, region: 'auto' };
+  const creds: LocalCredentials = { endpoint, orgId, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, region: 'auto', controlUrl };
   writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
   return creds;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 main().catch((err) => {

@@ -57,6 +57,8 @@ export default async function globalSetup(): Promise<void> {
     other,
     dataDir,
     databaseUrl: db.url,
+    controlUrl: creds.controlUrl,
+    adminToken: JSON.parse(readFileSync(path.join(dataDir, 'local-secrets.json'), 'utf8')).authAdminToken,
   };
   writeFileSync(stateFile, JSON.stringify(info, null, 2));
 }
@@ -98,6 +100,8 @@ function fromEnv(): StackInfo {
     accessKeyId: e.E2E_ACCESS_KEY_ID!,
     secretAccessKey: e.E2E_SECRET_ACCESS_KEY!,
     other: { orgId: e.E2E_OTHER_ORG_ID!, accessKeyId: e.E2E_OTHER_ACCESS_KEY_ID!, secretAccessKey: e.E2E_OTHER_SECRET_ACCESS_KEY! },
+    controlUrl: e.E2E_CONTROL_URL,
+    adminToken: e.E2E_ADMIN_TOKEN,
   };
 }
 

@@ -13,6 +13,8 @@
   value: {{ .Values.baseDomain | quote }}
 - name: GATEWAY_LOCAL_HOSTS_USE_KEY_ORG
   value: "false"
+- name: AUTH_S3_ENDPOINT
+  value: {{ printf "https://{org}.%s" .Values.baseDomain | quote }}
 - name: BLOB_BACKEND
   value: {{ .Values.blob.backend | quote }}
 - name: BLOB_S3_ENDPOINT

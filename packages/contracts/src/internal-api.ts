@@ -75,6 +75,12 @@ export const METADATA_USAGE_ROUTES = {
   rollup: '/v1/system/usage/rollup',
   /** Janitor, system token: recount usage from stored data, report and optionally correct drift. */
   reconcile: '/v1/system/usage/reconcile',
+  /** Auth's control API, org token (never anonymous): GET, an `OrgUsageReport`. */
+  read: '/v1/usage',
+  /** Auth's control API, org token: GET `?from=&to=` (ISO 8601), `{ hours }` from usage_hourly. */
+  hourly: '/v1/usage/hourly',
+  /** Auth's control API, system token: GET or PUT `/v1/system/usage/quotas/<org>` (`OrgQuotaLimits`). */
+  quotas: '/v1/system/usage/quotas',
 } as const;
 
 /** A gateway's counters for one org, per UTC hour (`hour` = the hour's start, ISO 8601). */

@@ -119,9 +119,11 @@ describe('orgs', () => {
 
   it('protects the admin API with the admin token', async () => {
     const anon = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"evil"}' });
-    expect(anon.status).toBe(403);
+    // The operator API (control/) answers 401 with a JSON error code for a missing or wrong token.
+    expect(anon.status).toBe(401);
+    expect(await anon.json()).toEqual({ error: { code: 'unauthorized', message: 'missing bearer token' } });
     const wrong = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { authorization: 'Bearer nope', 'content-type': 'application/json' }, body: '{"id":"evil"}' });
-    expect(wrong.status).toBe(403);
+    expect(wrong.status).toBe(401);
     const ok = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{"id":"new-org"}' });
     expect(ok.status).toBe(201);
     const bad = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{"id":"../x"}' });

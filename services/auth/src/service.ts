@@ -19,6 +19,7 @@ import { createLocalJWKSet } from 'jose';
 import { AUTH_ROUTES } from '@excloud/contracts';
 import { Counter } from 'prom-client';
 import { adminRoutes } from './admin-routes';
+import { controlRoutes } from './control';
 import type { AuthConfig } from './config';
 import { RevocationHub } from './revocations';
 import { AUTH_MIGRATIONS_DIR, findOrg } from './store';
@@ -48,6 +49,8 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   await revocations.start();
 
   const app = createServiceApp({ name: 'auth', logger, metrics, ready: () => pingDatabase(pool) });
+  // The control plane (its own JSON parsing and error format) ahead of the internal routes.
+  app.use(controlRoutes({ pool, config, issuer, logger }));
   app.use(express.json({ limit: '64kb' }));
   app.get(AUTH_ROUTES.jwks, (_req, res) => {
     res.locals.operation = 'jwks';

@@ -7,10 +7,13 @@ import {
   canonicalRequest,
   checkRequestTime,
   parseAuth,
+  parsePostPolicyAuth,
+  postPolicyStringToSign,
   stringToSign,
   verifySignature,
   type HttpRequestLike,
   type ParsedAuth,
+  type PostPolicyFields,
 } from '@excloud/sigv4';
 
 /** An authenticated caller: the org comes from auth's answer, never from the request. */
@@ -97,10 +100,26 @@ export class Authenticator {
     sigv4(() => checkRequestTime(parsed, new Date()));
     const creq = canonicalRequest(like, parsed);
     const sts = stringToSign(parsed, creq);
+    return this.verified(parsed, sts, requestId, () => signatureMismatch(parsed, sts, creq));
+  }
+
+  /**
+   * A browser form upload: the signature covers the base64 policy document (the policy's own
+   * expiration bounds its lifetime, not the request time), verified with the same cached keys.
+   */
+  async authenticatePostPolicy(fields: PostPolicyFields & { policy: string }, requestId: string): Promise<Caller> {
+    const parsed = sigv4(() => parsePostPolicyAuth(fields));
+    const sts = postPolicyStringToSign(fields.policy);
+    return this.verified(parsed, sts, requestId, () =>
+      new S3Error('SignatureDoesNotMatch', undefined, { AWSAccessKeyId: parsed.accessKeyId, StringToSign: sts, SignatureProvided: parsed.signature }),
+    );
+  }
+
+  private async verified(parsed: ParsedAuth, sts: string, requestId: string, mismatch: () => S3Error): Promise<Caller> {
     const cacheKey = `${parsed.accessKeyId}/${parsed.date}/${parsed.region}/${parsed.service}`;
     const hit = this.cache.get(cacheKey);
     if (hit) {
-      if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
+      if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw mismatch();
       return { orgId: hit.orgId, accessKeyId: parsed.accessKeyId, token: hit.token, signingKey: hit.signingKey, auth: parsed };
     }
     // One request per scope asks auth; the others wait for its signing key and check their own
@@ -109,7 +128,7 @@ export class Authenticator {
     if (pending) {
       const shared = await pending.catch(() => undefined);
       if (shared) {
-        if (!verifySignature(shared.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
+        if (!verifySignature(shared.signingKey, sts, parsed.signature)) throw mismatch();
         return { orgId: shared.orgId, accessKeyId: parsed.accessKeyId, token: shared.token, signingKey: shared.signingKey, auth: parsed };
       }
     }
@@ -121,7 +140,7 @@ export class Authenticator {
       entry = await fetching;
     } catch (err) {
       this.cache.delete(cacheKey);
-      if (err instanceof S3Error && err.code === 'SignatureDoesNotMatch') throw signatureMismatch(parsed, sts, creq);
+      if (err instanceof S3Error && err.code === 'SignatureDoesNotMatch') throw mismatch();
       throw err;
     } finally {
       if (this.inflight.get(cacheKey) === fetching) this.inflight.delete(cacheKey);

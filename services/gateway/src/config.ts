@@ -1,11 +1,13 @@
-import { parseCapabilityKeys, readBaseConfig, readServiceSecret, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
-import { DEFAULT_PORTS } from '@excloud/contracts';
+import { ConfigError, parseCapabilityKeys, readBaseConfig, readServiceSecret, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
+import { DEFAULT_PORTS, asOrgId, isValidOrgId, type OrgId } from '@excloud/contracts';
 
 export interface GatewayConfig extends BaseConfig {
   /** Hosts `<org>.<baseDomain>` and `<bucket>.<org>.<baseDomain>` address an org. */
   baseDomain: string;
   /** A Host outside the base domain resolves to the org owning the access key. */
   localHostsUseKeyOrg: boolean;
+  /** The org an unsigned request on a Host outside the base domain addresses (local mode: its own org). */
+  defaultOrg?: OrgId;
   authUrl: string;
   metadataUrl: string;
   blobUrl: string;
@@ -33,6 +35,8 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     baseDomain: env.str('GATEWAY_BASE_DOMAIN', 'buckets.localhost').toLowerCase(),
     // On by default so `aws --endpoint-url http://127.0.0.1:9000` works in local use.
     localHostsUseKeyOrg: env.bool('GATEWAY_LOCAL_HOSTS_USE_KEY_ORG', true),
+    // Unset: anonymous requests must name their org in the Host, as in production.
+    defaultOrg: parseDefaultOrg(env.optional('GATEWAY_DEFAULT_ORG')),
     authUrl: env.url('AUTH_URL', `http://127.0.0.1:${DEFAULT_PORTS.auth}`),
     metadataUrl: env.url('METADATA_URL', `http://127.0.0.1:${DEFAULT_PORTS.metadata}`),
     blobUrl: env.url('BLOB_URL', `http://127.0.0.1:${DEFAULT_PORTS.blob}`),
@@ -50,4 +54,10 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     serviceSecret: readServiceSecret(env.optional('INTERNAL_SERVICE_SECRET')),
     capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
   };
+}
+
+function parseDefaultOrg(value: string | undefined): OrgId | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isValidOrgId(value)) throw new ConfigError('GATEWAY_DEFAULT_ORG', 'must be an org id (3-63 characters of a-z, 0-9 and hyphens)');
+  return asOrgId(value);
 }

@@ -26,6 +26,9 @@ export const REQUEST_CLASS: Record<OperationName, 'A' | 'B' | 'free'> = {
   UploadPartCopy: 'A',
   CompleteMultipartUpload: 'A',
   ListParts: 'A',
+  PutObjectTagging: 'A',
+  PutBucketCors: 'A',
+  PostObject: 'A',
   HeadBucket: 'B',
   GetBucketLocation: 'B',
   GetBucketVersioning: 'B',
@@ -33,10 +36,16 @@ export const REQUEST_CLASS: Record<OperationName, 'A' | 'B' | 'free'> = {
   GetObject: 'B',
   HeadObject: 'B',
   GetObjectAcl: 'B',
+  GetObjectTagging: 'B',
+  GetBucketCors: 'B',
   DeleteBucket: 'free',
   DeleteObject: 'free',
   DeleteObjects: 'free',
   AbortMultipartUpload: 'free',
+  DeleteObjectTagging: 'free',
+  DeleteBucketCors: 'free',
+  // A browser's preflight is not the customer's request; it carries no credentials.
+  CorsPreflight: 'free',
 };
 
 interface HourCounters {

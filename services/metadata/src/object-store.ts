@@ -50,8 +50,8 @@ export async function publishVersion(
   await demoteLatest(tx, orgId, bucket, commit.key);
   const r = await tx.query<VersionRow>(
     `INSERT INTO object_versions
-       (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest, acl)
-     VALUES ($1, $2, $3, $4, true, false, $5, $6, now(), $7, $8, $9, $10, $11)
+       (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest, acl, tags)
+     VALUES ($1, $2, $3, $4, true, false, $5, $6, now(), $7, $8, $9, $10, $11, $12)
      RETURNING ${VERSION_COLUMNS}`,
     [
       orgId,
@@ -65,6 +65,7 @@ export async function publishVersion(
       JSON.stringify(commit.checksums ?? {}),
       JSON.stringify(commit.manifest),
       commit.acl ?? 'private',
+      commit.tags?.length ? JSON.stringify(commit.tags) : null,
     ],
   );
   const freed = storedBy(replaced);

@@ -6,6 +6,7 @@ import type { OperationContext, S3Result } from '../context';
 import { evaluateCopySourceConditions } from '../copy-source';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingDirective, taggingHeader } from '../tagging';
 import { streamObject } from '../object-stream';
 import { assertValidKey, userMetadataFrom } from '../validation';
 import { commitObjectVersion } from './put-object';
@@ -24,6 +25,8 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
   const acl = cannedAclHeader(ctx.req);
+  const replaceTags = taggingDirective(ctx.req) === 'REPLACE';
+  const newTags = replaceTags ? (taggingHeader(ctx.req) ?? []) : undefined;
   const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
   evaluateCopySourceConditions(ctx.req, src);
   if (source.bucket === bucket && source.key === key && directive === 'COPY' && source.versionId === undefined) {
@@ -51,6 +54,7 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
         userMetadata: replace ? userMetadataFrom(ctx.req.headers) : src.userMetadata,
         checksums: stored.checksums,
         acl,
+        tags: newTags ?? src.tags,
       });
     },
   );

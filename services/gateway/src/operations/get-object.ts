@@ -13,6 +13,8 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
   const { bucket, key, versionId, partNumber, responseHeaders } = ctx.operation;
   const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
   const headers = objectResponseHeaders(version);
+  // S3 shows the tag count only to callers allowed to read tags: never to an anonymous reader.
+  if (version.tags?.length && !ctx.caller.anonymous) headers[S3_HEADERS.taggingCount] = String(version.tags.length);
   evaluateReadConditions(
     {
       ifMatch: header(ctx.req, 'if-match'),

@@ -2,8 +2,10 @@ import { Router } from 'express';
 import type { Pool } from 'pg';
 import { S3Error } from '@excloud/s3-protocol';
 import { orgOf } from '@excloud/service-kit';
-import { parseRequestUsage, recordRequestUsage, rollupStorage } from '../usage-hourly';
+import { isValidOrgId, type OrgUsageReport } from '@excloud/contracts';
+import { getUsageHourly, parseRequestUsage, recordRequestUsage, rollupStorage } from '../usage-hourly';
 import { reconcileUsage } from '../usage-reconcile';
+import { getBucketUsage, getOrgQuota, getOrgUsage, setOrgQuota, type OrgQuota } from '../usage-store';
 
 /**
  * Usage metering routes, self-contained so they move as one piece when internal routes are
@@ -22,7 +24,27 @@ export function usageReportRoutes(pool: Pool): Router {
     await recordRequestUsage(pool, orgOf(res), parseRequestUsage(req.body));
     res.status(204).end();
   });
+  // The control API's reads (auth calls with the org's own token; never an anonymous one).
+  router.get('/', async (_req, res) => {
+    res.locals.operation = 'org_usage';
+    if (res.locals.anonymous) throw new S3Error('AccessDenied');
+    const orgId = orgOf(res);
+    const [total, buckets, quotas] = await Promise.all([getOrgUsage(pool, orgId), getBucketUsage(pool, orgId), getOrgQuota(pool, orgId)]);
+    const report: OrgUsageReport = { total, buckets: buckets.map((b) => ({ name: b.bucket, objects: b.objects, bytes: b.bytes })), quotas };
+    res.json(report);
+  });
+  router.get('/hourly', async (req, res) => {
+    res.locals.operation = 'org_usage_hourly';
+    if (res.locals.anonymous) throw new S3Error('AccessDenied');
+    res.json({ hours: await getUsageHourly(pool, orgOf(res), instant(req.query.from, 'from'), instant(req.query.to, 'to')) });
+  });
   return router;
+}
+
+function instant(v: unknown, name: string): Date {
+  const d = typeof v === 'string' ? new Date(v) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw new S3Error('InvalidArgument', `${name} must be an ISO 8601 time`);
+  return d;
 }
 
 /**
@@ -38,6 +60,15 @@ export function usageSystemRoutes(pool: Pool): Router {
     const b = (req.body ?? {}) as Record<string, unknown>;
     res.json(await rollupStorage(pool, { afterOrgId: cursor(b.afterOrgId), limit: limit(b.limit) }));
   });
+  // Quotas are an operator's setting: only the system token (auth's control API) reads or sets them.
+  router.get('/quotas/:orgId', async (req, res) => {
+    res.locals.operation = 'system_get_quota';
+    res.json(await getOrgQuota(pool, orgParam(req.params.orgId)));
+  });
+  router.put('/quotas/:orgId', async (req, res) => {
+    res.locals.operation = 'system_set_quota';
+    res.json(await setOrgQuota(pool, orgParam(req.params.orgId), (req.body ?? {}) as Partial<OrgQuota>));
+  });
   router.post('/reconcile', async (req, res) => {
     res.locals.operation = 'system_usage_reconcile';
     const b = (req.body ?? {}) as Record<string, unknown>;
@@ -45,6 +76,11 @@ export function usageSystemRoutes(pool: Pool): Router {
     res.json(await reconcileUsage(pool, { afterOrgId: cursor(b.afterOrgId), limit: limit(b.limit), correct: b.correct === true }));
   });
   return router;
+}
+
+function orgParam(v: unknown): string {
+  if (typeof v !== 'string' || !isValidOrgId(v)) throw new S3Error('InvalidArgument', 'not an org id');
+  return v;
 }
 
 function cursor(v: unknown): string | undefined {
