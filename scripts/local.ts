@@ -13,10 +13,14 @@ import { migrateMetadata, parseMetadataConfig, startMetadataService } from '@exc
 import { parseBlobConfig, startBlobService } from '@excloud/blob';
 import { parseJanitorConfig, startJanitorService } from '@excloud/janitor';
 import { parseGatewayConfig, startGatewayService } from '@excloud/gateway';
+import { lockDataDir } from './data-dir-lock';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { loadOrCreateSecrets } from './local-secrets';
+import { StartFailure, failureLine } from './start-failure';
 
 const LOCAL_ORG = 'local';
+// Also run when startup fails, so a failed start never leaves Postgres running.
+const closers: Array<() => Promise<void>> = [];
 
 async function main(): Promise<void> {
   const env = envReader();
@@ -24,14 +28,22 @@ async function main(): Promise<void> {
   const gatewayPort = env.int('PORT', DEFAULT_PORTS.gateway, { min: 0, max: 65535 });
   const logLevel = env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'warn');
   const logger = createLogger({ service: 'local' }, { level: logLevel });
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
+  const lock = await lockDataDir(dataDir);
+  closers.push(lock.release);
 
-  const closers: Array<() => Promise<void>> = [];
   let databaseUrl = env.optional('DATABASE_URL');
+  let databaseWhere = 'your Postgres (DATABASE_URL)';
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dataDir, port: env.int('EMBEDDED_PG_PORT', 54329), log: (m) => logger.warn(m) });
+    const pg = await startEmbeddedPostgres({
+      dataDir,
+      port: env.int('EMBEDDED_PG_PORT', 54329, { min: 1, max: 65535 }),
+      home: env.optional('EMBEDDED_PG_HOME'),
+      log: (m) => logger.warn(m),
+    });
     databaseUrl = pg.url;
-    closers.push(pg.stop);
+    databaseWhere = pg.pgData;
+    closers.unshift(pg.stop);
   }
   const secrets = await loadOrCreateSecrets(dataDir);
   const pool = createPool({ connectionString: databaseUrl, applicationName: 'excloud-local' });
@@ -84,8 +96,9 @@ async function main(): Promise<void> {
 
   const credentials = await ensureCredentials(pool, authConfig, dataDir, `http://127.0.0.1:${gateway.port}`, controlUrl);
   await pool.end();
+  lock.describe({ endpoint: credentials.endpoint });
   // Stop in reverse order: the gateway first so no new work reaches the others.
-  installShutdown(logger, [...started.reverse().map((s) => () => s.close()), ...closers]);
+  installShutdown(logger, [...started.reverse().map((s) => () => s.close()), ...closers.splice(0)]);
   process.stdout.write(
     [
       '',
@@ -96,6 +109,8 @@ async function main(): Promise<void> {
       `  region            ${credentials.region}`,
       `  control API       ${credentials.controlUrl}   (org token: pnpm admin create-org-token ${credentials.orgId})`,
       `  saved to          ${path.join(dataDir, 'local-credentials.json')}`,
+      `  data              ${dataDir} (blobs, keys)`,
+      `  database          ${databaseWhere}`,
       `  health, metrics   http://127.0.0.1:${gateway.opsPort}/readyz  /metrics`,
       '',
       `  try: AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey} aws --endpoint-url ${credentials.endpoint} --region auto s3 ls`,
@@ -147,7 +162,17 @@ function freePort(): Promise<number> {
   });
 }
 
-main().catch((err) => {
-  process.stderr.write(`local mode failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw err;
+    throw new StartFailure(`cannot create the data directory ${dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'set EXCLOUD_DATA_DIR to a directory you can write');
+  }
+}
+
+main().catch(async (err) => {
+  process.stderr.write(failureLine(err, process.env.LOG_LEVEL === 'debug') + '\n');
+  for (const close of closers) await close().catch(() => undefined);
   process.exit(1);
 });

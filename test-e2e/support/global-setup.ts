@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, openSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 import { Pool } from 'pg';
 import { createTestDatabase } from '@excloud/test-kit';
 import { STATE_ENV, type StackInfo } from './stack';
@@ -103,17 +103,6 @@ function fromEnv(): StackInfo {
     controlUrl: e.E2E_CONTROL_URL,
     adminToken: e.E2E_ADMIN_TOKEN,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 async function waitFor(ok: () => boolean, timeoutMs: number, log: () => string, child: ReturnType<typeof spawn>): Promise<void> {

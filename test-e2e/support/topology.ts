@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 import { Pool } from 'pg';
 import { createAccessKey, createOrg, generateTokenKey, migrateAuth, parseAuthConfig } from '@excloud/auth';
 import { migrateMetadata } from '@excloud/metadata';
@@ -119,15 +119,4 @@ async function waitHealthy(child: ChildProcess, port: number, name: string, data
     if (Date.now() > deadline) throw new Error(`${name} did not start`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }

@@ -17,6 +17,8 @@ export interface AuthConfig extends BaseConfig {
   s3EndpointTemplate: string;
   /** Hashes of the calling services' secrets: who may verify signatures (gateway) or get a system token (janitor). */
   serviceCredentials: ServiceCredentials;
+  /** Postgres connections per replica (replicas × pool size must fit max_connections). */
+  dbPoolSize: number;
 }
 
 export function parseAuthConfig(env: EnvReader): AuthConfig {
@@ -31,6 +33,7 @@ export function parseAuthConfig(env: EnvReader): AuthConfig {
     // The gateway's default base domain; production sets https://{org}.buckets.<its domain>.
     s3EndpointTemplate: parseEndpointTemplate(env.str('AUTH_S3_ENDPOINT', 'http://{org}.buckets.localhost:9000')),
     serviceCredentials: parseServiceCredentials(env.str('AUTH_SERVICE_CREDENTIALS')),
+    dbPoolSize: env.int('AUTH_DB_POOL_SIZE', 10, { min: 1, max: 1000 }),
   };
 }
 

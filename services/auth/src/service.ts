@@ -6,6 +6,7 @@ import {
   createPool,
   createServiceApp,
   createServiceMetrics,
+  instrumentPool,
   createTokenVerifier,
   finishServiceApp,
   orgOf,
@@ -33,10 +34,11 @@ export interface AuthService {
 
 export async function startAuthService(config: AuthConfig, opts: { logger: Logger; pool?: Pool }): Promise<AuthService> {
   const logger = opts.logger;
-  const pool = opts.pool ?? createPool({ connectionString: config.databaseUrl, applicationName: 'excloud-auth' });
+  const pool = opts.pool ?? createPool({ connectionString: config.databaseUrl, max: config.dbPoolSize, applicationName: 'excloud-auth' });
   await assertMigrated(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
   const issuer = await createTokenIssuer(config.tokenPrivateJwk, config.tokenTtlSeconds);
   const metrics = createServiceMetrics('auth');
+  instrumentPool(metrics, pool);
   const verifications = new Counter({
     name: 'excloud_auth_verifications_total',
     help: 'Signature verifications by result',

@@ -17,7 +17,17 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
     return;
   }
   if (result.body && !isHead) {
-    await pipeline(result.body, res);
+    // Whichever side breaks first decides who failed: pipeline then destroys the other side too.
+    let first: BrokenBodyError['side'] | undefined;
+    result.body.once('error', () => (first ??= 'server'));
+    res.once('close', () => {
+      if (!res.writableFinished) first ??= 'client';
+    });
+    try {
+      await pipeline(result.body, res);
+    } catch (err) {
+      throw new BrokenBodyError(first ?? 'server', err);
+    }
     return;
   }
   result.body?.destroy();
@@ -46,4 +56,14 @@ export function sendError(res: ServerResponse, err: S3Error, requestId: string, 
   res.setHeader('content-type', 'application/xml');
   res.setHeader('content-length', body.length);
   res.end(body);
+}
+
+/** A response body that broke off after the status line was sent, and which side broke it. */
+export class BrokenBodyError extends Error {
+  constructor(
+    readonly side: 'server' | 'client',
+    override readonly cause: unknown,
+  ) {
+    super(`response body broke off (${side === 'client' ? 'client went away' : 'source failed'}): ${(cause as Error)?.message ?? cause}`);
+  }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asOrgId, isValidOrgId } from '@excloud/contracts';
 import { S3Error, isS3Error, toS3Error } from '@excloud/s3-protocol';
-import { TtlCache, newRequestId, type Logger, type ServiceMetrics } from '@excloud/service-kit';
+import { TtlCache, newRequestId, type Logger } from '@excloud/service-kit';
 import { resolveHost, resolvePath } from './addressing';
 import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
@@ -11,7 +11,8 @@ import { actualRequestCorsHeaders } from './cors';
 import { ACCESS, isAnonymousOperation } from './operation-types';
 import { readPostForm, type PostForm } from './post-form';
 import { dispatch } from './operations';
-import { sendError, sendResult } from './respond';
+import { BrokenBodyError, sendError, sendResult } from './respond';
+import { wireCounter, type GatewayMetrics } from './metrics';
 import { parseOperation, routeS3Request, type OperationName, type RequestLine } from './router';
 import { takeConnectionBytes, type UsageMeter } from './usage-meter';
 
@@ -22,7 +23,7 @@ export interface S3HandlerDeps {
   anonymousTokens: AnonymousTokens;
   meter: UsageMeter;
   logger: Logger;
-  metrics: ServiceMetrics;
+  metrics: GatewayMetrics;
 }
 
 /** The S3 request pipeline: address → parse → authenticate → dispatch → render. */
@@ -43,6 +44,10 @@ export function createS3Handler(deps: S3HandlerDeps) {
     let cors: Promise<Record<string, string>> | undefined;
     let name: OperationName | undefined;
     let caller: AnyCaller | undefined;
+    // Set when a response body broke off after its status was sent: such a request failed even
+    // though its status code says 200, so it is counted under its own status label.
+    let brokenBody: 'truncated' | 'client_aborted' | undefined;
+    const countWire = wireCounter(req, res);
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
@@ -100,17 +105,25 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const corsHeaders = cors ? await cors : undefined;
       await sendResult(res, corsHeaders ? { ...result, headers: { ...result.headers, ...corsHeaders } } : result, isHead);
     } catch (err) {
+      if (err instanceof BrokenBodyError) {
+        brokenBody = err.side === 'client' ? 'client_aborted' : 'truncated';
+        if (err.side === 'client') log.debug('client went away mid-body', { operation: opName });
+        else log.warn('response body truncated', { operation: opName, err });
+        res.destroy();
+        return;
+      }
       const s3err = renderable(err, log);
       sendError(res, s3err, requestId, isHead, resourceOf(line), cors ? await cors : {});
       if (s3err.status >= 500) log.warn('request failed', { operation: opName, code: s3err.code });
     } finally {
-      const status = String(res.statusCode);
+      const status = brokenBody ?? String(res.statusCode);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.httpDuration.observe({ operation: opName, status }, seconds);
       deps.metrics.httpRequests.inc({ operation: opName, status });
       // Billed to the org whose request it was, once it is known; our own failures are not billed.
       const transfer = takeConnectionBytes(req.socket);
       if (caller && name && res.statusCode < 500) deps.meter.record(caller.orgId, caller.token, name, transfer);
+      countWire(deps.metrics, opName);
       log.debug('request', { operation: opName, status: res.statusCode, ms: Math.round(seconds * 1000) });
     }
   };

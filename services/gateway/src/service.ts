@@ -2,7 +2,8 @@ import http from 'node:http';
 import { Gauge } from 'prom-client';
 import { AUTH_ROUTES } from '@excloud/contracts';
 import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
-import { createServiceApp, createServiceMetrics, finishServiceApp, mintCapability, startServer, type Logger } from '@excloud/service-kit';
+import { createServiceApp, finishServiceApp, instrumentPeers, mintCapability, peerKey, startServer, type Logger } from '@excloud/service-kit';
+import { createGatewayMetrics } from './metrics';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
 import { RevocationFeed } from './revocation-feed';
@@ -21,7 +22,8 @@ export interface GatewayService {
  */
 export async function startGatewayService(config: GatewayConfig, opts: { logger: Logger }): Promise<GatewayService> {
   const logger = opts.logger;
-  const metrics = createServiceMetrics('gateway');
+  const metrics = createGatewayMetrics();
+  instrumentPeers(metrics, { [peerKey(config.authUrl)]: 'auth', [peerKey(config.metadataUrl)]: 'metadata', [peerKey(config.blobUrl)]: 'blob' });
   const services = {
     auth: new AuthClient(config.authUrl, config.serviceSecret),
     metadata: new MetadataClient(config.metadataUrl),

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { QUEUES } from '@excloud/contracts';
 import type { Logger } from '@excloud/service-kit';
-import type { JanitorMetrics } from './metrics';
+import type { JanitorMetrics, QueueCounts } from './metrics';
 
 export type JobName = 'outbox' | 'uploadExpiry' | 'orphanSweep' | 'usageRollup' | 'usageReconcile';
 
@@ -14,6 +14,8 @@ export interface ScheduledJob {
 
 export interface Scheduler {
   mode: 'bullmq' | 'in-process';
+  /** Jobs per queue and state, for the queue-depth gauge (BullMQ only). */
+  jobCounts?(): Promise<QueueCounts>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,10 @@ export async function scheduleWithBullmq(jobs: ScheduledJob[], redis: { url: str
   }
   return {
     mode: 'bullmq',
+    async jobCounts() {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'failed')));
+      return Object.fromEntries(jobs.map((job, i) => [job.name, counts[i]!]));
+    },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
 import { BlobClient, MetadataSystemClient } from '@excloud/internal-client';
 import { S3Error } from '@excloud/s3-protocol';
-import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
+import { createServiceApp, createServiceMetrics, finishServiceApp, instrumentPeers, peerKey, startServer, type Logger } from '@excloud/service-kit';
 import type { JanitorConfig } from './config';
 import { drainOutbox, expireUploads, sweepOrphans } from './jobs';
 import { createJanitorMetrics } from './metrics';
@@ -18,6 +18,7 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
   const logger = opts.logger;
   const base = createServiceMetrics('janitor');
   const metrics = createJanitorMetrics(base);
+  instrumentPeers(base, { [peerKey(config.authUrl)]: 'auth', [peerKey(config.metadataUrl)]: 'metadata', [peerKey(config.blobUrl)]: 'blob' });
   const deps: UsageJobDeps = {
     metadata: new MetadataSystemClient(config.metadataUrl),
     blob: new BlobClient(config.blobUrl),
@@ -54,12 +55,8 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
     : Promise.resolve((scheduler = scheduleInProcess(jobs, metrics, logger)));
   scheduling.catch((err: Error) => logger.error('janitor schedulers failed to start', { err }));
 
-  // Gauges are read at scrape time, so they are fresh whatever the job intervals.
-  const refreshGauges = async () => {
-    const s = await deps.metadata.stats(await deps.token());
-    metrics.outboxPending.set(s.outboxPending);
-    metrics.activeUploads.set(s.activeUploads);
-  };
+  metrics.readStatsFrom(async () => deps.metadata.stats(await deps.token()));
+  metrics.readQueuesFrom(async () => (scheduler?.jobCounts ? scheduler.jobCounts() : {}));
 
   const app = createServiceApp({
     name: 'janitor',
@@ -72,9 +69,6 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
       }
       if (!scheduler) throw new Error('job schedulers not registered yet');
     },
-  });
-  app.use('/metrics', (_req, _res, next) => {
-    refreshGauges().then(() => next(), () => next());
   });
   const expected = config.adminToken ? createHash('sha256').update(config.adminToken).digest() : undefined;
   app.post('/v1/jobs/:name/run', async (req, res) => {

@@ -5,6 +5,7 @@ import {
   createPool,
   createServiceApp,
   createServiceMetrics,
+  instrumentPool,
   createTokenVerifier,
   finishServiceApp,
   pingDatabase,
@@ -48,6 +49,7 @@ export async function startMetadataService(
   }
   const verifier = opts.tokenVerifier ?? createTokenVerifier({ jwksUrl: `${config.authUrl}/.well-known/jwks.json` });
   const metrics = createServiceMetrics('metadata');
+  instrumentPool(metrics, pool);
   // Rows read per listing show whether delimiter listings really skip over folders.
   const listQueries = new Counter({
     name: 'excloud_metadata_list_queries_total',
