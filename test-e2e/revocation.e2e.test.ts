@@ -46,6 +46,8 @@ describe('revocation reaches every gateway within 2 s', () => {
   }
 
   it('a deleted key', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${t.ports.ops}/metrics`)).text();
+    expect(metrics).toContain('excloud_gateway_revocation_feed_connected 1');
     const cs = clients(await newKey());
     for (const c of cs) expect(await outcome(c)).toBe('ok'); // cached on both replicas now
     const key = (await cs[0]!.config.credentials()).accessKeyId;

@@ -26,6 +26,7 @@ export class RevocationFeed {
   private controller: AbortController | undefined;
   private closed = false;
   private live = false;
+  private warned = false;
 
   constructor(
     private readonly url: string,
@@ -54,7 +55,9 @@ export class RevocationFeed {
       try {
         await this.consume();
       } catch (err) {
-        if (!this.closed) this.logger.warn('revocation feed disconnected; cache TTL applies until it is back', { err: (err as Error).message });
+        // Once per outage, not once per retry.
+        if (!this.closed && !this.warned) this.logger.warn('revocation feed disconnected; cache TTL applies until it is back', { err: (err as Error).message });
+        this.warned = true;
       }
       this.live = false;
       if (!this.closed) await new Promise((r) => setTimeout(r, RETRY_MS).unref());
@@ -92,6 +95,8 @@ export class RevocationFeed {
     if (lines.includes('event: ready')) {
       for (const t of this.targets) t.clear();
       this.live = true;
+      if (this.warned) this.logger.info('revocation feed reconnected; verification cache cleared');
+      this.warned = false;
       return;
     }
     const data = lines.find((l) => l.startsWith('data: '));

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Gauge } from 'prom-client';
 import { AUTH_ROUTES } from '@excloud/contracts';
 import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
 import { createServiceApp, finishServiceApp, instrumentPeers, mintCapability, peerKey, startServer, type Logger } from '@excloud/service-kit';
@@ -32,6 +33,15 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
   const anonymousTokens = new AnonymousTokens(services.auth);
   const feed = config.revocationFeed ? new RevocationFeed(`${config.authUrl}${AUTH_ROUTES.revocations}`, config.serviceSecret, [authenticator, anonymousTokens], logger) : undefined;
   feed?.start();
+  // 0 means revocations wait for GATEWAY_AUTH_CACHE_TTL_MS: worth an alert if it lasts.
+  new Gauge({
+    name: 'excloud_gateway_revocation_feed_connected',
+    help: '1 while the revocation stream from auth is live',
+    registers: [metrics.registry],
+    collect() {
+      this.set(feed?.connected ? 1 : 0);
+    },
+  });
   const meter = new UsageMeter(config.metadataUrl, config.usageFlushMs, logger, metrics.registry);
   meter.start();
   const handle = createS3Handler({ config, services, authenticator, anonymousTokens, meter, logger, metrics });
