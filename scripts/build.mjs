@@ -53,7 +53,7 @@ writeFileSync(
   JSON.stringify({ name: root.name, private: true, packageManager: root.packageManager, engines: root.engines, dependencies, pnpm: root.pnpm }, null, 2) + '\n',
 );
 writeFileSync(path.join(OUT, 'pnpm-workspace.yaml'), readFileSync(path.join(ROOT, 'pnpm-workspace.yaml'), 'utf8').replace(/^\s+- "(test-e2e|bench)"\n/gm, ''));
-cpSync(path.join(ROOT, '.npmrc'), path.join(OUT, '.npmrc'));
+if (existsSync(path.join(ROOT, '.npmrc'))) cpSync(path.join(ROOT, '.npmrc'), path.join(OUT, '.npmrc'));
 mkdirSync(path.join(OUT, 'bin'), { recursive: true });
 cpSync(path.join(ROOT, 'deploy/excloud.sh'), path.join(OUT, 'bin/excloud'));
 chmodSync(path.join(OUT, 'bin/excloud'), 0o755);

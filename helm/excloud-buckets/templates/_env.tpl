@@ -36,6 +36,9 @@
 - { name: AUTH_URL, value: "http://127.0.0.1:{{ $svc.port }}" }
 - { name: AUTH_TOKEN_TTL_SECONDS, value: {{ $svc.tokenTtlSeconds | quote }} }
 - { name: AUTH_DB_POOL_SIZE, value: {{ $svc.dbPoolSize | quote }} }
+# The control API manages buckets through metadata and shows customers their S3 endpoint.
+- { name: METADATA_URL, value: {{ include "excloud.url" (dict "root" $root "component" "metadata") }} }
+- { name: AUTH_S3_ENDPOINT, value: {{ printf "https://{org}.%s" $v.baseDomain | quote }} }
 {{- range list "AUTH_SERVICE_CREDENTIALS" "AUTH_SECRET_KEY" "AUTH_TOKEN_PRIVATE_JWK" "AUTH_ADMIN_TOKEN" }}
 {{ include "excloud.secretEnv" (dict "name" . "secret" $secret) }}
 {{- end }}

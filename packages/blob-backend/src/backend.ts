@@ -33,8 +33,11 @@ export interface BlobBackend {
   check(): Promise<void>;
 }
 
+/** `s3Code`: the S3 error the blob service answers with (s3-protocol's toS3Error reads it). */
 export class BlobNotFoundError extends Error {
   override readonly name = 'BlobNotFoundError';
+  readonly s3Code = 'NoSuchKey';
+  readonly s3Message = 'blob not found';
   constructor(readonly id: string) {
     super(`blob not found: ${id}`);
   }
@@ -42,4 +45,5 @@ export class BlobNotFoundError extends Error {
 
 export class InvalidBlobIdError extends Error {
   override readonly name = 'InvalidBlobIdError';
+  readonly s3Code = 'InvalidArgument';
 }

@@ -1,6 +1,6 @@
 /** Wire types exchanged between our services over internal HTTP. */
 
-export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+import type { ChecksumAlgorithm, Checksums } from './checksums';
 
 /** What the blob service answers after a blob is durably written. */
 export interface BlobPutResult {
@@ -8,7 +8,7 @@ export interface BlobPutResult {
   size: number;
   md5: string; // hex
   sha256?: string; // hex, only when a SHA256 checksum was requested
-  checksums: Partial<Record<ChecksumAlgorithm, string>>; // base64, as S3 shows them
+  checksums: Checksums; // base64, as S3 shows them
   encryption: BlobKeyInfo;
 }
 
@@ -46,10 +46,28 @@ export interface ObjectVersion {
   lastModified: string; // ISO
   headers: ObjectHeaders;
   userMetadata: Record<string, string>;
-  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  checksums: Checksums;
   manifest: ManifestPart[];
   acl?: string;
   grants?: AclGrant[];
+  /** Object tags, in the order they were given; absent when the version has none. */
+  tags?: ObjectTag[];
+}
+
+/** One object tag (S3 allows 10 per object, keys up to 128 and values up to 256 characters). */
+export interface ObjectTag {
+  key: string;
+  value: string;
+}
+
+/** One rule of a bucket's CORS configuration, as PutBucketCors accepts it. */
+export interface CorsRule {
+  id?: string;
+  allowedMethods: Array<'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD'>;
+  allowedOrigins: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number;
 }
 
 export interface BucketInfo {
@@ -66,10 +84,11 @@ export interface PutObjectCommit {
   etag: string; // quoted
   headers: ObjectHeaders;
   userMetadata: Record<string, string>;
-  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  checksums: Checksums;
   manifest: ManifestPart[];
   /** Canned ACL of the new version (x-amz-acl); private when absent. */
   acl?: string;
+  tags?: ObjectTag[];
   ifMatch?: string;
   ifNoneMatch?: string;
 }
@@ -117,11 +136,13 @@ export interface UploadInfo {
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
   acl?: string;
+  tags?: ObjectTag[];
 }
 
 export interface CreateUploadRequest {
   key: string;
   acl?: string;
+  tags?: ObjectTag[];
   headers: ObjectHeaders;
   userMetadata: Record<string, string>;
   checksumAlgorithm?: ChecksumAlgorithm;
@@ -133,14 +154,14 @@ export interface UploadPartRecord {
   size: number;
   etag: string; // quoted md5 of the part
   lastModified: string; // ISO
-  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  checksums: Checksums;
   blob: ManifestPart;
 }
 
 export interface CompleteUploadRequest {
-  parts: Array<{ partNumber: number; etag: string; checksums: Partial<Record<ChecksumAlgorithm, string>> }>;
+  parts: Array<{ partNumber: number; etag: string; checksums: Checksums }>;
   /** Whole-object checksums the client sent with Complete (x-amz-checksum-*), to verify. */
-  checksums?: Partial<Record<ChecksumAlgorithm, string>>;
+  checksums?: Checksums;
   ifMatch?: string;
   ifNoneMatch?: string;
 }

@@ -44,6 +44,37 @@ export function isS3Error(err: unknown): err is S3Error {
   return err instanceof S3Error;
 }
 
+/**
+ * Lower layers (SigV4 verification, blob backends, the gateway's router) do not depend on this
+ * package; an error of theirs that has an S3 meaning names it in `s3Code`.
+ */
+export interface S3CodedError extends Error {
+  readonly s3Code: string;
+  /** What the S3 error says, when the error's own message is for logs (it may name internals). */
+  readonly s3Message?: string;
+  /** Extra elements of the S3 error XML (RequestTime, HeadersNotSigned, …). */
+  readonly s3Fields?: Readonly<Record<string, string>>;
+}
+
+function isS3Coded(err: unknown): err is S3CodedError {
+  return err instanceof Error && typeof (err as Partial<S3CodedError>).s3Code === 'string';
+}
+
+/**
+ * The one translation into S3 errors. An S3Error stays as it is; an error naming an S3 code
+ * becomes that S3Error with its message (a code missing from our table is still the client's
+ * fault, so InvalidRequest). Anything else is returned unchanged: it is a bug, which the
+ * service's error handler renders once as InternalError and logs.
+ */
+export function toS3Error(err: unknown): unknown {
+  if (isS3Error(err)) return err;
+  if (isS3Coded(err)) {
+    const code = (err.s3Code in S3_ERRORS ? err.s3Code : 'InvalidRequest') as S3ErrorCode;
+    return new S3Error(code, err.s3Message ?? err.message, { ...err.s3Fields });
+  }
+  return err;
+}
+
 /** The XML body of an S3 error response. */
 export function renderErrorXml(err: S3Error, requestId: string, resource?: string): string {
   const extra = Object.entries(err.fields)

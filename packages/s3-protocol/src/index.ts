@@ -1,2 +1,4 @@
 export * from './errors';
 export * from './xml';
+export * from './headers';
+export * from './documents';

@@ -3,7 +3,10 @@ import * as zlib from 'node:zlib';
 import { Crc32c } from './crc32c';
 import { Crc64Nvme } from './crc64nvme';
 
-export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+import type { ChecksumAlgorithm } from '@excloud/contracts';
+
+// The vocabulary (algorithms, header names) lives in contracts; sigv4 re-exports it for its callers.
+export { checksumAlgorithmFromHeader, checksumHeaderName, type ChecksumAlgorithm } from '@excloud/contracts';
 
 export interface Checksum {
   update(b: Buffer): void;
@@ -19,23 +22,6 @@ export const CHECKSUM_BYTES: Readonly<Record<ChecksumAlgorithm, number>> = {
   SHA1: 20,
   SHA256: 32,
 };
-
-const HEADER_TO_ALGORITHM: Readonly<Record<string, ChecksumAlgorithm>> = {
-  'x-amz-checksum-crc32': 'CRC32',
-  'x-amz-checksum-crc32c': 'CRC32C',
-  'x-amz-checksum-crc64nvme': 'CRC64NVME',
-  'x-amz-checksum-sha1': 'SHA1',
-  'x-amz-checksum-sha256': 'SHA256',
-};
-
-/** 'x-amz-checksum-crc32' -> 'CRC32'; anything else (including x-amz-checksum-type) -> null. */
-export function checksumAlgorithmFromHeader(name: string): ChecksumAlgorithm | null {
-  return HEADER_TO_ALGORITHM[name.trim().toLowerCase()] ?? null;
-}
-
-export function checksumHeaderName(alg: ChecksumAlgorithm): string {
-  return `x-amz-checksum-${alg.toLowerCase()}`;
-}
 
 function uint32Base64(value: number): string {
   const out = Buffer.allocUnsafe(4);

@@ -12,4 +12,13 @@ export class SigV4Error extends Error {
   ) {
     super(message);
   }
+
+  /** The S3 error this becomes (s3-protocol's toS3Error reads it). */
+  get s3Code(): string {
+    return this.code;
+  }
+
+  get s3Fields(): Readonly<Record<string, string>> {
+    return this.details;
+  }
 }

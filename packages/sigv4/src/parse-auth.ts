@@ -1,3 +1,4 @@
+import { header } from '@excloud/contracts';
 import { amzDateToMillis, dateHeaderToAmzDate } from './dates';
 import { SigV4Error } from './errors';
 import { parseQuery, type QueryParam } from './encoding';
@@ -38,12 +39,6 @@ export function parseAuth(req: HttpRequestLike): ParsedAuth | null {
   if (authorization !== undefined) return parseHeaderAuth(req, authorization);
   if (presigned) return parsePresigned(req, query);
   return null;
-}
-
-function header(req: HttpRequestLike, name: string): string | undefined {
-  const v = req.headers[name];
-  if (v === undefined) return undefined;
-  return Array.isArray(v) ? (v.length === 0 ? undefined : v.join(',')) : v;
 }
 
 function parseHeaderAuth(req: HttpRequestLike, raw: string | string[]): ParsedAuth {
@@ -98,14 +93,14 @@ function requestDate(req: HttpRequestLike): string {
   return converted;
 }
 
-interface Scope {
+export interface Scope {
   accessKeyId: string;
   date: string;
   region: string;
   service: string;
 }
 
-function parseCredential(credential: string, amzDate: string, fail: (why: string) => SigV4Error): Scope {
+export function parseCredential(credential: string, amzDate: string, fail: (why: string) => SigV4Error): Scope {
   const parts = credential.split('/');
   // Only the last four parts are the scope, so an access key id containing '/' still parses.
   if (parts.length < 5 || parts.some((p) => p === '')) throw fail(`the Credential is mal-formed; ${CREDENTIAL_FORMAT}`);

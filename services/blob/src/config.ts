@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_PORTS } from '@excloud/contracts';
 import { KeyRingError, parseKeyRing, type KeyRing } from '@excloud/crypto';
-import { ConfigError, readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { ConfigError, parseCapabilityKeys, readBaseConfig, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
 
 export type BlobBackendKind = 'fs' | 's3';
 
@@ -21,6 +21,8 @@ export interface BlobConfig extends BaseConfig {
   fsync: boolean;
   /** Parsed at config time so a bad BLOB_MASTER_KEYS stops the process at boot, not at the first PUT. */
   keyRing: KeyRing;
+  /** Checks the gateway's per-request blob capabilities. */
+  capabilityKeys: CapabilityKeys;
   /** Only set when backend is 's3'. */
   s3?: BlobS3Config;
 }
@@ -34,6 +36,7 @@ export function parseBlobConfig(env: EnvReader): BlobConfig {
     fsRoot: resolve(env.str('BLOB_FS_ROOT', '.data/blobs')),
     fsync: env.bool('BLOB_FSYNC', true),
     keyRing: readKeyRing(env),
+    capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
     s3: backend === 's3' ? readS3Config(env) : undefined,
   };
 }

@@ -1,17 +1,16 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import type { ChecksumAlgorithm } from '@excloud/contracts';
+import { checksumAlgorithmOf, type ChecksumAlgorithm, type Checksums } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { createChecksum, type Checksum } from '@excloud/sigv4';
 
-export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
 
 export interface PlaintextDigests {
   size: number;
   md5: string; // hex
   /** hex; only when a SHA256 checksum was asked for (the gateway checks signed payload hashes itself). */
   sha256?: string;
-  checksums: Partial<Record<ChecksumAlgorithm, string>>; // base64
+  checksums: Checksums; // base64
 }
 
 export interface DigestLimits {
@@ -64,7 +63,7 @@ export class DigestingStream extends Transform {
       callback(new S3Error('IncompleteBody', `body ended after ${this.#size} of ${contentLength} bytes`));
       return;
     }
-    const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
+    const checksums: Checksums = {};
     for (const [alg, checksum] of this.#checksums) checksums[alg] = checksum.digestBase64();
     const sha256 = this.#wantSha256Checksum ? Buffer.from(checksums.SHA256!, 'base64').toString('hex') : undefined;
     this.#result = { size: this.#size, md5: this.#md5.digest('hex'), sha256, checksums };
@@ -83,11 +82,9 @@ export function parseChecksumList(header: string | undefined): ChecksumAlgorithm
   if (header === undefined || header.trim() === '') return [];
   const out: ChecksumAlgorithm[] = [];
   for (const raw of header.split(',')) {
-    const name = raw.trim().toUpperCase();
-    if (!CHECKSUM_ALGORITHMS.includes(name as ChecksumAlgorithm)) {
-      throw new S3Error('InvalidArgument', `unknown checksum algorithm ${JSON.stringify(raw.trim())}`);
-    }
-    if (!out.includes(name as ChecksumAlgorithm)) out.push(name as ChecksumAlgorithm);
+    const name = checksumAlgorithmOf(raw);
+    if (!name) throw new S3Error('InvalidArgument', `unknown checksum algorithm ${JSON.stringify(raw.trim())}`);
+    if (!out.includes(name)) out.push(name);
   }
   return out;
 }

@@ -51,7 +51,9 @@ export function resolvePath(rawPath: string, hostBucket: string | undefined): Re
   return { bucket: decodeKey(path.slice(0, slash)), key: key === '' ? undefined : decodeKey(key) };
 }
 
-export class MalformedPathError extends Error {}
+export class MalformedPathError extends Error {
+  readonly s3Code = 'InvalidRequest';
+}
 
 function decodeKey(segment: string): string {
   try {

@@ -1,7 +1,8 @@
+import { TtlCache } from '@excloud/service-kit';
 import type { OperationContext } from './context';
 
-const TTL_MS = 5_000;
-const known = new Map<string, number>();
+// Five seconds: long enough to spare metadata a round trip per PUT under steady traffic.
+const known = new TtlCache<string, true>({ ttlMs: 5_000, maxEntries: 10_000 });
 
 /**
  * Before streaming a body, make sure its bucket exists (a PUT to a missing bucket must not cost
@@ -10,9 +11,7 @@ const known = new Map<string, number>();
  */
 export async function assertBucketExists(ctx: OperationContext, bucket: string): Promise<void> {
   const key = `${ctx.caller.orgId}\u0000${bucket}`;
-  const seen = known.get(key);
-  if (seen !== undefined && Date.now() - seen < TTL_MS) return;
+  if (known.get(key)) return;
   await ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId);
-  if (known.size > 10_000) known.clear();
-  known.set(key, Date.now());
+  known.set(key, true);
 }

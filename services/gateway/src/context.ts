@@ -4,7 +4,8 @@ import type { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-c
 import type { Logger } from '@excloud/service-kit';
 import type { AnyCaller } from './authenticate';
 import type { GatewayConfig } from './config';
-import type { S3Operation } from './router';
+import type { OperationName, OperationOf } from './operation-types';
+import type { PostForm } from './post-form';
 
 export interface Services {
   auth: AuthClient;
@@ -12,18 +13,22 @@ export interface Services {
   blob: BlobClient;
 }
 
-/** Everything an operation handler needs; handlers return an S3Result and never touch the response. */
-export interface OperationContext {
+/**
+ * Everything an operation handler needs; handlers return an S3Result and never touch the response.
+ * `operation` is the handler's own variant, with its parameters already validated by the router.
+ */
+export interface OperationContext<N extends OperationName = OperationName> {
   req: IncomingMessage;
   requestId: string;
   log: Logger;
-  operation: S3Operation;
-  query: URLSearchParams;
+  operation: OperationOf<N>;
   caller: AnyCaller;
   services: Services;
   config: GatewayConfig;
   /** The S3 Owner of everything in this org. */
   owner(): Promise<{ id: string; displayName: string }>;
+  /** A form-signed operation's form, read up to its file while authenticating (PostObject only). */
+  form?: PostForm;
 }
 
 export interface S3Result {
@@ -33,13 +38,4 @@ export interface S3Result {
   body?: Readable;
 }
 
-export type OperationHandler = (ctx: OperationContext) => Promise<S3Result>;
-
-/** Narrow the optional bucket/key of a parsed operation where the route guarantees them. */
-export function bucketOf(ctx: OperationContext): string {
-  return ctx.operation.bucket!;
-}
-
-export function keyOf(ctx: OperationContext): string {
-  return ctx.operation.key!;
-}
+export type OperationHandler<N extends OperationName> = (ctx: OperationContext<N>) => Promise<S3Result>;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { S3Error } from '@excloud/s3-protocol';
 import { evaluateReadConditions } from './conditions';
-import { header } from './upload-body';
+import { header } from '@excloud/contracts';
 import type { ObjectVersion } from '@excloud/contracts';
 
 export interface CopySource {

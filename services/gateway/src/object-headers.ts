@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ObjectHeaders, ObjectVersion } from '@excloud/contracts';
-import { header } from './upload-body';
+import { header } from '@excloud/contracts';
+import { ENCRYPTION_HEADERS, S3_HEADERS, versionIdValue } from '@excloud/s3-protocol';
 
 /** S3's default Content-Type for objects stored without one. */
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
@@ -38,12 +39,12 @@ export function objectResponseHeaders(v: ObjectVersion): Record<string, string |
     'last-modified': new Date(v.lastModified).toUTCString(),
     'accept-ranges': 'bytes',
     'content-type': v.headers.contentType ?? DEFAULT_CONTENT_TYPE,
-    'x-amz-server-side-encryption': 'AES256',
+    ...ENCRYPTION_HEADERS,
+    [S3_HEADERS.versionId]: versionIdValue(v.versionId),
   };
   for (const [field, name] of STORED_HEADERS) {
     if (field !== 'contentType' && v.headers[field] !== undefined) h[name] = v.headers[field];
   }
-  if (v.versionId !== 'null') h['x-amz-version-id'] = v.versionId;
   for (const [k, val] of Object.entries(v.userMetadata)) h[`x-amz-meta-${k}`] = val;
   return h;
 }

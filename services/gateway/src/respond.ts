@@ -36,7 +36,7 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
 }
 
 /** One place renders every error: XML body (none for HEAD), status, request id. */
-export function sendError(res: ServerResponse, err: S3Error, requestId: string, isHead: boolean, resource?: string): void {
+export function sendError(res: ServerResponse, err: S3Error, requestId: string, isHead: boolean, resource?: string, extraHeaders: Record<string, string> = {}): void {
   if (res.headersSent) {
     // The body already started: the only honest signal left is a broken connection.
     res.destroy();
@@ -46,7 +46,8 @@ export function sendError(res: ServerResponse, err: S3Error, requestId: string, 
     if (name !== 'x-amz-request-id' && name !== 'x-amz-id-2') res.removeHeader(name);
   }
   res.statusCode = err.status;
-  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  // extraHeaders: the bucket's CORS headers, which S3 also sends on errors.
+  for (const [name, value] of Object.entries({ ...extraHeaders, ...err.headers })) res.setHeader(name, value);
   if (isHead || err.status === 304 || err.bodiless) {
     res.end();
     return;

@@ -1,20 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
-import { S3Error } from '@excloud/s3-protocol';
-import { checksumAlgorithmFromHeader, createChunkedDecoder, type ChecksumAlgorithm, type ChunkedDecoder } from '@excloud/sigv4';
-import { toS3Error, type AnyCaller, type Caller } from './authenticate';
+import { checksumAlgorithmFromHeader, header, type Checksums } from '@excloud/contracts';
+import { S3Error, toS3Error } from '@excloud/s3-protocol';
+import { createChunkedDecoder, type ChunkedDecoder } from '@excloud/sigv4';
+import type { AnyCaller, Caller } from './authenticate';
 
 
 /** The decoded payload of an upload, checked against what the client signed while it streams. */
 export interface UploadBody {
   stream: Readable;
-  /** Payload bytes the client declared (Content-Length, or x-amz-decoded-content-length). */
-  length: number;
+  /**
+   * Payload bytes the client declared (Content-Length, or x-amz-decoded-content-length), or
+   * undefined for a `Transfer-Encoding: chunked` body of unknown length.
+   */
+  length: number | undefined;
+  /** What the body may not exceed: its declared length, or the caller's limit when none was declared. */
+  maxBytes: number;
   /** Checksums the client sent as headers: to be compared with what the blob service computed. */
-  headerChecksums: Partial<Record<ChecksumAlgorithm, string>>;
+  headerChecksums: Checksums;
   /** Checksums that arrived as trailers (already verified by the decoder); complete after the stream ends. */
-  trailerChecksums(): Partial<Record<ChecksumAlgorithm, string>>;
+  trailerChecksums(): Checksums;
   /** The error that broke the body stream, as an S3 error, if any. */
   failure(): unknown;
 }
@@ -24,10 +30,10 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
   const mode = caller?.auth.payloadMode ?? 'UNSIGNED-PAYLOAD';
   const streaming = mode.startsWith('STREAMING-');
   const length = declaredLength(req, streaming);
-  if (length > maxBytes) {
+  if (length !== undefined && length > maxBytes) {
     throw new S3Error('EntityTooLarge', undefined, { ProposedSize: String(length), MaxSizeAllowed: String(maxBytes) });
   }
-  const headerChecksums = checksumHeaders(req);
+  const headerChecksums = checksumsFromHeaders(req);
   let failure: unknown;
   let decoder: ChunkedDecoder | undefined;
   let stream: Readable;
@@ -60,9 +66,10 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
   return {
     stream,
     length,
+    maxBytes: length ?? maxBytes,
     headerChecksums,
     trailerChecksums: () => {
-      const out: Partial<Record<ChecksumAlgorithm, string>> = {};
+      const out: Checksums = {};
       for (const [name, value] of Object.entries(decoder?.trailers ?? {})) {
         const alg = checksumAlgorithmFromHeader(name);
         if (alg) out[alg] = value;
@@ -73,15 +80,18 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
   };
 }
 
-function declaredLength(req: IncomingMessage, streaming: boolean): number {
+function declaredLength(req: IncomingMessage, streaming: boolean): number | undefined {
   const raw = streaming ? header(req, 'x-amz-decoded-content-length') : header(req, 'content-length');
+  // HTTP libraries stream bodies of unknown length chunked, as Ceph RGW and MinIO accept; the
+  // blob service then enforces the limit while the bytes arrive. aws-chunked still needs its length.
+  if (raw === undefined && !streaming && /(^|,)\s*chunked\s*$/i.test(header(req, 'transfer-encoding') ?? '')) return undefined;
   if (raw === undefined) throw new S3Error('MissingContentLength');
   if (!/^\d+$/.test(raw)) throw new S3Error('InvalidArgument', `invalid ${streaming ? 'x-amz-decoded-content-length' : 'Content-Length'}`);
   return Number(raw);
 }
 
-function checksumHeaders(req: IncomingMessage): Partial<Record<ChecksumAlgorithm, string>> {
-  const out: Partial<Record<ChecksumAlgorithm, string>> = {};
+function checksumsFromHeaders(req: IncomingMessage): Checksums {
+  const out: Checksums = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!name.startsWith('x-amz-checksum-') || typeof value !== 'string') continue;
     const alg = checksumAlgorithmFromHeader(name);
@@ -106,11 +116,6 @@ function sha256Check(expectedHex: string): Transform {
       } else cb();
     },
   });
-}
-
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(',') : v;
 }
 
 

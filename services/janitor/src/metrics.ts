@@ -16,6 +16,7 @@ export interface JanitorMetrics {
   orphansFound: Counter;
   orphansRemoved: Counter;
   bytesReclaimed: Counter<'source'>;
+  usageDrift: Counter;
   /** Where the gauges read metadata's counts at scrape time. */
   readStatsFrom(source: () => Promise<JanitorStats>): void;
   /** Where the queue gauges read BullMQ's job counts at scrape time (BullMQ mode only). */
@@ -77,6 +78,7 @@ export function createJanitorMetrics(base: ServiceMetrics): JanitorMetrics {
     orphansFound: new Counter({ name: 'excloud_janitor_orphans_found_total', help: 'Unreferenced blobs found by the sweep', registers }),
     orphansRemoved: new Counter({ name: 'excloud_janitor_orphans_removed_total', help: 'Unreferenced blobs deleted by the sweep', registers }),
     bytesReclaimed: new Counter({ name: 'excloud_janitor_bytes_reclaimed_total', help: 'Bytes of deleted blobs (when known)', labelNames: ['source'], registers }),
+    usageDrift: new Counter({ name: 'excloud_janitor_usage_drift_total', help: 'Orgs whose usage counters differed from a recount (should stay 0)', registers }),
     readStatsFrom: (source) => void (statsSource = source),
     readQueuesFrom: (source) => void (queuesSource = source),
   };

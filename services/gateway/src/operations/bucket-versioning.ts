@@ -1,14 +1,14 @@
-import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
+import { S3Error, parseXml, renderDocument } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
 import { readSmallBody } from '../upload-body';
 
 /** A bucket that never had versioning configured answers an empty VersioningConfiguration, as S3 does. */
-export async function getBucketVersioning(ctx: OperationContext): Promise<S3Result> {
-  const info = await ctx.services.metadata.getBucket(ctx.caller.token, bucketOf(ctx), ctx.requestId);
-  return { xml: toXml('VersioningConfiguration', { Status: info.versioning === 'Unversioned' ? undefined : info.versioning }) };
+export async function getBucketVersioning(ctx: OperationContext<'GetBucketVersioning'>): Promise<S3Result> {
+  const info = await ctx.services.metadata.getBucket(ctx.caller.token, ctx.operation.bucket, ctx.requestId);
+  return { xml: renderDocument('VersioningConfiguration', { Status: info.versioning === 'Unversioned' ? undefined : info.versioning }) };
 }
 
-export async function putBucketVersioning(ctx: OperationContext): Promise<S3Result> {
+export async function putBucketVersioning(ctx: OperationContext<'PutBucketVersioning'>): Promise<S3Result> {
   const body = (await readSmallBody(ctx.req, ctx.caller)).toString('utf8');
   let status: unknown;
   try {
@@ -19,6 +19,6 @@ export async function putBucketVersioning(ctx: OperationContext): Promise<S3Resu
     throw new S3Error('MalformedXML');
   }
   if (status !== 'Enabled' && status !== 'Suspended') throw new S3Error('MalformedXML');
-  await ctx.services.metadata.putBucketVersioning(ctx.caller.token, bucketOf(ctx), status, ctx.requestId);
+  await ctx.services.metadata.putBucketVersioning(ctx.caller.token, ctx.operation.bucket, status, ctx.requestId);
   return {};
 }

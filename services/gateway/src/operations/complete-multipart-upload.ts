@@ -1,25 +1,14 @@
-import type { ChecksumAlgorithm } from '@excloud/contracts';
-import { S3Error, parseXml, toXml } from '@excloud/s3-protocol';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { uploadIdOf } from '../multipart-params';
-import { header, readSmallBody } from '../upload-body';
-
-const CHECKSUM_FIELDS: Array<[string, ChecksumAlgorithm]> = [
-  ['ChecksumCRC32', 'CRC32'],
-  ['ChecksumCRC32C', 'CRC32C'],
-  ['ChecksumCRC64NVME', 'CRC64NVME'],
-  ['ChecksumSHA1', 'SHA1'],
-  ['ChecksumSHA256', 'SHA256'],
-];
+import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumXmlFields, checksumsFromXmlFields, header, type Checksums } from '@excloud/contracts';
+import { S3Error, parseXml, renderDocument, writeResponseHeaders } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
+import { readSmallBody } from '../upload-body';
 
 /**
  * Complete is metadata-only: metadata checks the listed parts against what was uploaded and
  * publishes a manifest of the part blobs in one transaction (no byte is copied).
  */
-export async function completeMultipartUpload(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
-  const uploadId = uploadIdOf(ctx.query);
+export async function completeMultipartUpload(ctx: OperationContext<'CompleteMultipartUpload'>): Promise<S3Result> {
+  const { bucket, key, uploadId } = ctx.operation;
   const body = await readSmallBody(ctx.req, ctx.caller, 4 * 1024 * 1024);
   const parts = parseCompleteRequest(body.toString('utf8'));
   const version = await ctx.services.metadata.completeUpload(
@@ -30,36 +19,31 @@ export async function completeMultipartUpload(ctx: OperationContext): Promise<S3
     { parts, checksums: wholeObjectChecksums(ctx), ifMatch: header(ctx.req, 'if-match'), ifNoneMatch: header(ctx.req, 'if-none-match') },
     ctx.requestId,
   );
-  const checksumFields: Record<string, string> = {};
-  for (const [alg, value] of Object.entries(version.checksums)) checksumFields[`Checksum${alg}`] = value;
   const host = header(ctx.req, 'host') ?? 'localhost';
   return {
-    headers: {
-      'x-amz-server-side-encryption': 'AES256',
-      'x-amz-version-id': version.versionId !== 'null' ? version.versionId : undefined,
-    },
-    xml: toXml('CompleteMultipartUploadResult', {
+    headers: writeResponseHeaders({ versionId: version.versionId }),
+    xml: renderDocument('CompleteMultipartUploadResult', {
       Location: `http://${host}/${bucket}/${encodeURI(key)}`,
       Bucket: bucket,
       Key: key,
       ETag: version.etag,
-      ...checksumFields,
+      ...checksumXmlFields(version.checksums),
       ChecksumType: checksumTypeOf(version.checksums),
     }),
   };
 }
 
-function wholeObjectChecksums(ctx: OperationContext): Partial<Record<ChecksumAlgorithm, string>> {
-  const out: Partial<Record<ChecksumAlgorithm, string>> = {};
-  for (const [, alg] of CHECKSUM_FIELDS) {
-    const value = header(ctx.req, `x-amz-checksum-${alg.toLowerCase()}`);
+function wholeObjectChecksums(ctx: OperationContext): Checksums {
+  const out: Checksums = {};
+  for (const alg of CHECKSUM_ALGORITHMS) {
+    const value = header(ctx.req, checksumHeaderName(alg));
     if (value !== undefined) out[alg] = value.trim();
   }
   return out;
 }
 
 /** Composite checksums carry their part count (`…-N`); a full-object CRC does not. */
-export function checksumTypeOf(checksums: Partial<Record<ChecksumAlgorithm, string>>): 'COMPOSITE' | 'FULL_OBJECT' | undefined {
+export function checksumTypeOf(checksums: Checksums): 'COMPOSITE' | 'FULL_OBJECT' | undefined {
   const values = Object.values(checksums);
   if (values.length === 0) return undefined;
   return values.some((v) => /-\d+$/.test(v ?? '')) ? 'COMPOSITE' : 'FULL_OBJECT';
@@ -80,8 +64,6 @@ export function parseCompleteRequest(text: string) {
     const p = raw as Record<string, unknown>;
     const n = typeof p?.PartNumber === 'string' ? p.PartNumber.trim() : '';
     if (!/^\d{1,5}$/.test(n) || typeof p.ETag !== 'string') throw new S3Error('MalformedXML');
-    const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
-    for (const [field, alg] of CHECKSUM_FIELDS) if (typeof p[field] === 'string') checksums[alg] = (p[field] as string).trim();
-    return { partNumber: Number(n), etag: p.ETag.trim(), checksums };
+    return { partNumber: Number(n), etag: p.ETag.trim(), checksums: checksumsFromXmlFields(p) };
   });
 }

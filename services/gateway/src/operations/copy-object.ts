@@ -1,29 +1,32 @@
-import type { ChecksumAlgorithm } from '@excloud/contracts';
-import { S3Error, toXml } from '@excloud/s3-protocol';
+import { checksumXmlFields, header, type ChecksumAlgorithm } from '@excloud/contracts';
+import { S3Error, renderDocument, writeResponseHeaders } from '@excloud/s3-protocol';
 import { assertBucketExists } from '../bucket-check';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
+import { commitBlob } from '../blob-commit';
+import type { OperationContext, S3Result } from '../context';
+import { evaluateCopySourceConditions } from '../copy-source';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingDirective, taggingHeader } from '../tagging';
 import { streamObject } from '../object-stream';
-import { header } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
+import { commitObjectVersion } from './put-object';
 
 const MAX_COPY_BYTES = 5 * 1024 ** 3;
 
 /**
  * CopyObject streams the source's plaintext into a new blob (re-encrypted under a fresh data
- * key) and publishes it like a PUT: same transaction, same conditions, same cleanup on failure.
+ * key) and publishes it like a PUT: same commit, same conditions, same cleanup on failure.
  */
-export async function copyObject(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
+export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S3Result> {
+  const { bucket, key, source } = ctx.operation;
   assertValidKey(key);
-  const source = parseCopySource(header(ctx.req, 'x-amz-copy-source'));
   const directive = (header(ctx.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
+  const acl = cannedAclHeader(ctx.req);
+  const replaceTags = taggingDirective(ctx.req) === 'REPLACE';
+  const newTags = replaceTags ? (taggingHeader(ctx.req) ?? []) : undefined;
   const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
   evaluateCopySourceConditions(ctx.req, src);
   if (source.bucket === bucket && source.key === key && directive === 'COPY' && source.versionId === undefined) {
@@ -37,41 +40,26 @@ export async function copyObject(ctx: OperationContext): Promise<S3Result> {
   }
   await assertBucketExists(ctx, bucket);
 
-  const body = streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
-  const wanted = Object.keys(src.checksums) as ChecksumAlgorithm[];
-  const stored = await ctx.services.blob.put(ctx.caller.token, body, { checksums: wanted, contentLength: src.size, requestId: ctx.requestId });
-  try {
-    if (stored.size !== src.size) throw new S3Error('InternalError', 'copy source changed size while copying');
-    const replace = directive === 'REPLACE';
-    const version = await ctx.services.metadata.putObject(
-      ctx.caller.token,
-      bucket,
-      {
-        key,
-        size: stored.size,
-        etag: `"${stored.md5}"`,
+  const replace = directive === 'REPLACE';
+  const version = await commitBlob(
+    ctx,
+    () => {
+      const body = streamObject({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
+      return ctx.services.blob.put(ctx.caller.orgId, body, { checksums: Object.keys(src.checksums) as ChecksumAlgorithm[], contentLength: src.size, requestId: ctx.requestId });
+    },
+    (stored) => {
+      if (stored.size !== src.size) throw new S3Error('InternalError', 'copy source changed size while copying');
+      return commitObjectVersion(ctx, bucket, key, stored, {
         headers: replace ? storedHeadersFrom(ctx.req) : src.headers,
         userMetadata: replace ? userMetadataFrom(ctx.req.headers) : src.userMetadata,
         checksums: stored.checksums,
-        manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
-        acl: cannedAclHeader(ctx.req),
-        ifMatch: header(ctx.req, 'if-match'),
-        ifNoneMatch: header(ctx.req, 'if-none-match'),
-      },
-      ctx.requestId,
-    );
-    const checksumFields: Record<string, string> = {};
-    for (const [alg, value] of Object.entries(version.checksums)) checksumFields[`Checksum${alg}`] = value;
-    return {
-      headers: {
-        'x-amz-server-side-encryption': 'AES256',
-        'x-amz-version-id': version.versionId !== 'null' ? version.versionId : undefined,
-        'x-amz-copy-source-version-id': src.versionId !== 'null' ? src.versionId : undefined,
-      },
-      xml: toXml('CopyObjectResult', { LastModified: version.lastModified, ETag: version.etag, ...checksumFields }),
-    };
-  } catch (err) {
-    await ctx.services.blob.delete(ctx.caller.token, stored.blobId, ctx.requestId).catch(() => undefined);
-    throw err;
-  }
+        acl,
+        tags: newTags ?? src.tags,
+      });
+    },
+  );
+  return {
+    headers: { ...writeResponseHeaders({ versionId: version.versionId, copySourceVersionId: src.versionId }) },
+    xml: renderDocument('CopyObjectResult', { LastModified: version.lastModified, ETag: version.etag, ...checksumXmlFields(version.checksums) }),
+  };
 }

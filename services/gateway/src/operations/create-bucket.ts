@@ -1,11 +1,11 @@
 import { S3Error, parseXml } from '@excloud/s3-protocol';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 import { assertValidBucketName } from '../validation';
 import { readSmallBody } from '../upload-body';
 import { cannedAclHeader } from '../acl';
 
-export async function createBucket(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
+export async function createBucket(ctx: OperationContext<'CreateBucket'>): Promise<S3Result> {
+  const { bucket } = ctx.operation;
   assertValidBucketName(bucket);
   const acl = cannedAclHeader(ctx.req) ?? 'private';
   // The body may carry a CreateBucketConfiguration; any location constraint is accepted

@@ -1,13 +1,13 @@
-import { S3Error, toXml } from '@excloud/s3-protocol';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import { ENCRYPTION_HEADERS, S3Error, S3_HEADERS, renderDocument } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
 import { checksumAlgorithmHeader, checksumTypeHeader } from '../multipart-params';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingHeader } from '../tagging';
 import { assertValidKey, userMetadataFrom } from '../validation';
 
-export async function createMultipartUpload(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
+export async function createMultipartUpload(ctx: OperationContext<'CreateMultipartUpload'>): Promise<S3Result> {
+  const { bucket, key } = ctx.operation;
   assertValidKey(key);
   const checksumAlgorithm = checksumAlgorithmHeader(ctx.req, 'x-amz-checksum-algorithm');
   // As S3: CRC64NVME is full-object only and its default; SHA checksums can only be composite.
@@ -24,15 +24,15 @@ export async function createMultipartUpload(ctx: OperationContext): Promise<S3Re
   const upload = await ctx.services.metadata.createUpload(
     ctx.caller.token,
     bucket,
-    { key, headers: storedHeadersFrom(ctx.req), userMetadata: userMetadataFrom(ctx.req.headers), checksumAlgorithm, checksumType, acl: cannedAclHeader(ctx.req) },
+    { key, headers: storedHeadersFrom(ctx.req), userMetadata: userMetadataFrom(ctx.req.headers), checksumAlgorithm, checksumType, acl: cannedAclHeader(ctx.req), tags: taggingHeader(ctx.req) },
     ctx.requestId,
   );
   return {
     headers: {
-      'x-amz-server-side-encryption': 'AES256',
-      'x-amz-checksum-algorithm': checksumAlgorithm,
-      'x-amz-checksum-type': checksumAlgorithm ? checksumType : undefined,
+      ...ENCRYPTION_HEADERS,
+      [S3_HEADERS.checksumAlgorithm]: checksumAlgorithm,
+      [S3_HEADERS.checksumType]: checksumAlgorithm ? checksumType : undefined,
     },
-    xml: toXml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }),
+    xml: renderDocument('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }),
   };
 }

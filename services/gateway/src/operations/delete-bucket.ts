@@ -1,6 +1,6 @@
-import { bucketOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 
-export async function deleteBucket(ctx: OperationContext): Promise<S3Result> {
-  await ctx.services.metadata.deleteBucket(ctx.caller.token, bucketOf(ctx), ctx.requestId);
+export async function deleteBucket(ctx: OperationContext<'DeleteBucket'>): Promise<S3Result> {
+  await ctx.services.metadata.deleteBucket(ctx.caller.token, ctx.operation.bucket, ctx.requestId);
   return { status: 204 };
 }

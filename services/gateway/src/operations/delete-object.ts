@@ -1,17 +1,17 @@
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import { S3_HEADERS } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
 import { assertValidKey } from '../validation';
 
 /** Deleting a key that does not exist succeeds, as in S3. Bytes are reclaimed later via the outbox. */
-export async function deleteObject(ctx: OperationContext): Promise<S3Result> {
-  const key = keyOf(ctx);
+export async function deleteObject(ctx: OperationContext<'DeleteObject'>): Promise<S3Result> {
+  const { bucket, key, versionId } = ctx.operation;
   assertValidKey(key);
-  const versionId = ctx.query.get('versionId') ?? undefined;
-  const result = await ctx.services.metadata.deleteObject(ctx.caller.token, bucketOf(ctx), key, versionId, ctx.requestId);
+  const result = await ctx.services.metadata.deleteObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
   return {
     status: 204,
     headers: {
-      'x-amz-version-id': result.versionId,
-      'x-amz-delete-marker': result.deleteMarker ? 'true' : undefined,
+      [S3_HEADERS.versionId]: result.versionId,
+      [S3_HEADERS.deleteMarker]: result.deleteMarker ? 'true' : undefined,
     },
   };
 }

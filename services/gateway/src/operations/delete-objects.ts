@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { S3Error, isS3Error, parseXml, toXml, type XmlNode } from '@excloud/s3-protocol';
+import { S3Error, isS3Error, parseXml, renderDocument, type S3Documents } from '@excloud/s3-protocol';
 import { createChecksum } from '@excloud/sigv4';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
-import { header, readSmallBody } from '../upload-body';
+import type { OperationContext, S3Result } from '../context';
+import { CHECKSUM_ALGORITHMS, checksumHeaderName, header } from '@excloud/contracts';
+import { readSmallBody } from '../upload-body';
 import { assertValidKey } from '../validation';
 
 const MAX_OBJECTS = 1000;
@@ -18,16 +19,17 @@ interface DeleteTarget {
  * The body must carry an integrity check: Content-MD5, or an x-amz-checksum-* header, which is
  * all that SDKs released since January 2025 send.
  */
-export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
+export async function deleteObjects(ctx: OperationContext<'DeleteObjects'>): Promise<S3Result> {
+  const { bucket } = ctx.operation;
   const body = await readSmallBody(ctx.req, ctx.caller, 2 * 1024 * 1024);
   verifyIntegrity(ctx, body);
   const { targets, quiet } = parseDeleteRequest(body.toString('utf8'));
   await ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId);
 
-  const deleted: XmlNode[] = [];
-  const errors: XmlNode[] = [];
-  const results = new Array<XmlNode | undefined>(targets.length);
+  type Result = S3Documents['DeleteResult'];
+  const deleted: Result['Deleted'] = [];
+  const errors: Result['Error'] = [];
+  const results = new Array<Result['Deleted'][number] | undefined>(targets.length);
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
@@ -50,7 +52,7 @@ export async function deleteObjects(ctx: OperationContext): Promise<S3Result> {
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DELETES, targets.length) }, worker));
   if (!quiet) for (const r of results) if (r) deleted.push(r);
-  return { xml: toXml('DeleteResult', { Deleted: deleted, Error: errors }) };
+  return { xml: renderDocument('DeleteResult', { Deleted: deleted, Error: errors }) };
 }
 
 function verifyIntegrity(ctx: OperationContext, body: Buffer): void {
@@ -60,8 +62,8 @@ function verifyIntegrity(ctx: OperationContext, body: Buffer): void {
     if (createHash('md5').update(body).digest('base64') !== md5.trim()) throw new S3Error('BadDigest');
     checked = true;
   }
-  for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const) {
-    const expected = header(ctx.req, `x-amz-checksum-${alg.toLowerCase()}`);
+  for (const alg of CHECKSUM_ALGORITHMS) {
+    const expected = header(ctx.req, checksumHeaderName(alg));
     if (expected === undefined) continue;
     const sum = createChecksum(alg);
     sum.update(body);

@@ -1,9 +1,9 @@
-import { S3_XMLNS, escapeXml } from '@excloud/s3-protocol';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
+import { renderLocationConstraint } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
 
-export async function getBucketLocation(ctx: OperationContext): Promise<S3Result> {
-  await ctx.services.metadata.getBucket(ctx.caller.token, bucketOf(ctx), ctx.requestId);
+export async function getBucketLocation(ctx: OperationContext<'GetBucketLocation'>): Promise<S3Result> {
+  await ctx.services.metadata.getBucket(ctx.caller.token, ctx.operation.bucket, ctx.requestId);
   return {
-    xml: `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_XMLNS}">${escapeXml(ctx.config.region)}</LocationConstraint>`,
+    xml: renderLocationConstraint(ctx.config.region),
   };
 }

@@ -1,14 +1,15 @@
+import { S3_HEADERS, versionIdValue } from '@excloud/s3-protocol';
 import { renderAcl } from '../acl';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 
-export async function getObjectAcl(ctx: OperationContext): Promise<S3Result> {
-  const versionId = ctx.query.get('versionId') ?? undefined;
+export async function getObjectAcl(ctx: OperationContext<'GetObjectAcl'>): Promise<S3Result> {
+  const { bucket, key, versionId } = ctx.operation;
   const [version, owner] = await Promise.all([
-    ctx.services.metadata.getObject(ctx.caller.token, bucketOf(ctx), keyOf(ctx), versionId, ctx.requestId),
+    ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId),
     ctx.owner(),
   ]);
   return {
-    headers: { 'x-amz-version-id': version.versionId !== 'null' ? version.versionId : undefined },
+    headers: { [S3_HEADERS.versionId]: versionIdValue(version.versionId) },
     xml: renderAcl(version, owner),
   };
 }

@@ -1,19 +1,20 @@
 import type { ObjectVersion } from '@excloud/contracts';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 import { evaluateReadConditions } from '../conditions';
 import { objectResponseHeaders } from '../object-headers';
 import { openObjectStream } from '../object-stream';
 import { parseRange, type ByteRange } from '../range';
-import { parsePartNumber } from '../multipart-params';
 import { checksumTypeOf } from './complete-multipart-upload';
-import { S3Error } from '@excloud/s3-protocol';
-import { header } from '../upload-body';
+import { S3Error, S3_HEADERS } from '@excloud/s3-protocol';
+import { checksumHeaders, header } from '@excloud/contracts';
 
 /** GET and HEAD share resolution, conditions and headers; only GET streams the body. */
-export async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3Result> {
-  const versionId = ctx.query.get('versionId') ?? undefined;
-  const version = await ctx.services.metadata.getObject(ctx.caller.token, bucketOf(ctx), keyOf(ctx), versionId, ctx.requestId);
+export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject'>, withBody: boolean): Promise<S3Result> {
+  const { bucket, key, versionId, partNumber, responseHeaders } = ctx.operation;
+  const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
   const headers = objectResponseHeaders(version);
+  // S3 shows the tag count only to callers allowed to read tags: never to an anonymous reader.
+  if (version.tags?.length && !ctx.caller.anonymous) headers[S3_HEADERS.taggingCount] = String(version.tags.length);
   evaluateReadConditions(
     {
       ifMatch: header(ctx.req, 'if-match'),
@@ -24,12 +25,12 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
     version.etag,
     new Date(version.lastModified),
   );
-  const range = ctx.query.has('partNumber') ? partRange(ctx, version, headers) : parseRange(header(ctx.req, 'range'), version.size);
-  Object.assign(headers, responseOverrides(ctx.query));
+  const range = partNumber !== undefined ? partRange(ctx, partNumber, version, headers) : parseRange(header(ctx.req, 'range'), version.size);
+  Object.assign(headers, responseHeaders);
   // Stored checksums describe the whole object: S3 returns them on request, never for a range.
   if (!range && header(ctx.req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
-    for (const [alg, value] of Object.entries(version.checksums)) headers[`x-amz-checksum-${alg.toLowerCase()}`] = value;
-    headers['x-amz-checksum-type'] = checksumTypeOf(version.checksums);
+    Object.assign(headers, checksumHeaders(version.checksums));
+    headers[S3_HEADERS.checksumType] = checksumTypeOf(version.checksums);
   }
   if (!range) {
     return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? await fullBody(ctx, version) : undefined };
@@ -41,7 +42,7 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
       'content-length': String(range.end - range.start + 1),
       'content-range': `bytes ${range.start}-${range.end}/${version.size}`,
     },
-    body: withBody ? await openObjectStream({ blob: ctx.services.blob, token: ctx.caller.token, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
+    body: withBody ? await openObjectStream({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
   };
 }
 
@@ -49,9 +50,8 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
  * `?partNumber=N` reads one part of a multipart object as a 206 with its Content-Range; an
  * object uploaded in one piece has exactly one part.
  */
-function partRange(ctx: OperationContext, version: ObjectVersion, headers: Record<string, string | undefined>): ByteRange | undefined {
+function partRange(ctx: OperationContext, partNumber: number, version: ObjectVersion, headers: Record<string, string | undefined>): ByteRange | undefined {
   if (header(ctx.req, 'range') !== undefined) throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
-  const partNumber = parsePartNumber(ctx.query.get('partNumber'));
   const multipart = /-\d+"$/.test(version.etag);
   const parts = multipart ? version.manifest : [{ size: version.size }];
   if (partNumber > parts.length) throw new S3Error('InvalidPartNumber');
@@ -67,32 +67,13 @@ async function fullBody(ctx: OperationContext, version: ObjectVersion) {
   if (version.size === 0) return undefined;
   return openObjectStream({
     blob: ctx.services.blob,
-    token: ctx.caller.token,
+    orgId: ctx.caller.orgId,
     manifest: version.manifest,
     range: { start: 0, end: version.size - 1 },
     requestId: ctx.requestId,
   });
 }
 
-const OVERRIDES: Record<string, string> = {
-  'response-content-type': 'content-type',
-  'response-content-language': 'content-language',
-  'response-expires': 'expires',
-  'response-cache-control': 'cache-control',
-  'response-content-disposition': 'content-disposition',
-  'response-content-encoding': 'content-encoding',
-};
-
-/** `response-*` query parameters override the stored headers of a GET response. */
-function responseOverrides(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [param, name] of Object.entries(OVERRIDES)) {
-    const v = query.get(param);
-    if (v !== null) out[name] = v;
-  }
-  return out;
-}
-
-export async function getObject(ctx: OperationContext): Promise<S3Result> {
+export async function getObject(ctx: OperationContext<'GetObject'>): Promise<S3Result> {
   return readObject(ctx, true);
 }

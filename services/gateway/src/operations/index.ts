@@ -1,5 +1,5 @@
-import type { OperationHandler } from '../context';
-import type { OperationName } from '../router';
+import type { OperationContext, OperationHandler, S3Result } from '../context';
+import type { OperationName } from '../operation-types';
 import { abortMultipartUpload } from './abort-multipart-upload';
 import { completeMultipartUpload } from './complete-multipart-upload';
 import { createMultipartUpload } from './create-multipart-upload';
@@ -26,9 +26,17 @@ import { listObjectVersions } from './list-object-versions';
 import { listObjects } from './list-objects';
 import { listObjectsV2 } from './list-objects-v2';
 import { putObject } from './put-object';
+import { deleteObjectTagging } from './delete-object-tagging';
+import { getObjectTagging } from './get-object-tagging';
+import { putObjectTagging } from './put-object-tagging';
+import { corsPreflight } from './cors-preflight';
+import { deleteBucketCors } from './delete-bucket-cors';
+import { getBucketCors } from './get-bucket-cors';
+import { putBucketCors } from './put-bucket-cors';
+import { postObject } from './post-object';
 
-/** Operation name → handler. A parsed operation without a handler answers NotImplemented. */
-export const OPERATIONS: Partial<Record<OperationName, OperationHandler>> = {
+/** Operation name → handler, total: an operation the router knows but nobody handles does not compile. */
+export const OPERATIONS: { [N in OperationName]: OperationHandler<N> } = {
   ListBuckets: listBuckets,
   CreateBucket: createBucket,
   HeadBucket: headBucket,
@@ -56,4 +64,20 @@ export const OPERATIONS: Partial<Record<OperationName, OperationHandler>> = {
   DeleteObjects: deleteObjects,
   GetBucketVersioning: getBucketVersioning,
   PutBucketVersioning: putBucketVersioning,
+  GetObjectTagging: getObjectTagging,
+  PutObjectTagging: putObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
+  GetBucketCors: getBucketCors,
+  PutBucketCors: putBucketCors,
+  DeleteBucketCors: deleteBucketCors,
+  CorsPreflight: corsPreflight,
+  PostObject: postObject,
 };
+
+/** Run the handler of `ctx.operation`. */
+export function dispatch(ctx: OperationContext): Promise<S3Result> {
+  // OPERATIONS[op] takes exactly the variant named op; TypeScript cannot correlate the two
+  // through the union, so the (sound) call goes through one cast.
+  const handler = OPERATIONS[ctx.operation.op] as OperationHandler<OperationName>;
+  return handler(ctx);
+}

@@ -1,20 +1,10 @@
-import { S3Error, toXml } from '@excloud/s3-protocol';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
-import { parseMaxKeys, s3UrlEncode } from './list-objects-v2';
+import { S3Error, renderDocument } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
+import { s3UrlEncode } from './list-objects-v2';
 
 /** ListObjectVersions: versions and delete markers, newest first within a key. */
-export async function listObjectVersions(ctx: OperationContext): Promise<S3Result> {
-  const q = ctx.query;
-  const bucket = bucketOf(ctx);
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') || undefined;
-  const keyMarker = q.get('key-marker') ?? '';
-  const versionIdMarker = q.get('version-id-marker') ?? '';
-  const maxKeys = parseMaxKeys(q.get('max-keys'));
-  const encodingType = q.get('encoding-type') ?? undefined;
-  if (encodingType !== undefined && encodingType !== 'url') {
-    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: encodingType });
-  }
+export async function listObjectVersions(ctx: OperationContext<'ListObjectVersions'>): Promise<S3Result> {
+  const { bucket, prefix, delimiter, keyMarker, versionIdMarker, maxKeys, encodingType } = ctx.operation;
   if (versionIdMarker !== '' && keyMarker === '') {
     throw new S3Error('InvalidArgument', 'A version-id marker cannot be specified without a key marker.', { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker });
   }
@@ -33,7 +23,7 @@ export async function listObjectVersions(ctx: OperationContext): Promise<S3Resul
   const versions = result.versions.filter((v) => !v.isDeleteMarker);
   const markers = result.versions.filter((v) => v.isDeleteMarker);
   return {
-    xml: toXml('ListVersionsResult', {
+    xml: renderDocument('ListVersionsResult', {
       Name: bucket,
       Prefix: enc(prefix),
       KeyMarker: enc(keyMarker),

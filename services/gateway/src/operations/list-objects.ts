@@ -1,23 +1,14 @@
-import { S3Error, toXml } from '@excloud/s3-protocol';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
-import { parseMaxKeys, s3UrlEncode } from './list-objects-v2';
+import { renderDocument } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
+import { s3UrlEncode } from './list-objects-v2';
 
 /**
  * ListObjects (v1), which s3cmd and older clients use: `marker` is a key (or common prefix) to
  * start after; NextMarker is only returned when a delimiter is given, as in S3 (clients without a
  * delimiter continue from the last key).
  */
-export async function listObjects(ctx: OperationContext): Promise<S3Result> {
-  const q = ctx.query;
-  const bucket = bucketOf(ctx);
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') || undefined;
-  const marker = q.get('marker') ?? '';
-  const maxKeys = parseMaxKeys(q.get('max-keys'));
-  const encodingType = q.get('encoding-type') ?? undefined;
-  if (encodingType !== undefined && encodingType !== 'url') {
-    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: encodingType });
-  }
+export async function listObjects(ctx: OperationContext<'ListObjects'>): Promise<S3Result> {
+  const { bucket, prefix, delimiter, marker, maxKeys, encodingType } = ctx.operation;
   const [result, owner] = await Promise.all([
     maxKeys === 0
       ? ctx.services.metadata.getBucket(ctx.caller.token, bucket, ctx.requestId).then(() => ({ contents: [], commonPrefixes: [], isTruncated: false, lastReturned: undefined }))
@@ -26,7 +17,7 @@ export async function listObjects(ctx: OperationContext): Promise<S3Result> {
   ]);
   const enc = (s: string) => (encodingType === 'url' ? s3UrlEncode(s) : s);
   return {
-    xml: toXml('ListBucketResult', {
+    xml: renderDocument('ListBucketResult', {
       Name: bucket,
       Prefix: enc(prefix),
       Marker: enc(marker),

@@ -1,22 +1,18 @@
-import { S3Error, toXml } from '@excloud/s3-protocol';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { uploadIdOf } from '../multipart-params';
+import { checksumXmlFields } from '@excloud/contracts';
+import { renderDocument } from '@excloud/s3-protocol';
+import type { OperationContext, S3Result } from '../context';
 
 const MAX_PARTS = 1000;
 
-export async function listParts(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
-  const uploadId = uploadIdOf(ctx.query);
-  const maxParts = parseIntParam(ctx.query.get('max-parts'), 'max-parts', MAX_PARTS);
-  const marker = parseIntParam(ctx.query.get('part-number-marker'), 'part-number-marker', 0);
+export async function listParts(ctx: OperationContext<'ListParts'>): Promise<S3Result> {
+  const { bucket, key, uploadId, maxParts, partNumberMarker: marker } = ctx.operation;
   const [result, owner] = await Promise.all([
     ctx.services.metadata.listParts(ctx.caller.token, bucket, key, uploadId, { partNumberMarker: marker, maxParts: Math.min(maxParts, MAX_PARTS) }, ctx.requestId),
     ctx.owner(),
   ]);
   const who = { ID: owner.id, DisplayName: owner.displayName };
   return {
-    xml: toXml('ListPartsResult', {
+    xml: renderDocument('ListPartsResult', {
       Bucket: bucket,
       Key: key,
       UploadId: uploadId,
@@ -34,14 +30,8 @@ export async function listParts(ctx: OperationContext): Promise<S3Result> {
         LastModified: p.lastModified,
         ETag: p.etag,
         Size: p.size,
-        ...Object.fromEntries(Object.entries(p.checksums).map(([alg, v]) => [`Checksum${alg}`, v])),
+        ...checksumXmlFields(p.checksums),
       })),
     }),
   };
-}
-
-export function parseIntParam(raw: string | null, name: string, fallback: number): number {
-  if (raw === null) return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw new S3Error('InvalidArgument', `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: raw });
-  return Number(raw);
 }

@@ -1,10 +1,10 @@
 import { aclFromRequest } from '../acl';
-import { bucketOf, type OperationContext, type S3Result } from '../context';
+import type { OperationContext, S3Result } from '../context';
 import { readSmallBody } from '../upload-body';
 
-export async function putBucketAcl(ctx: OperationContext): Promise<S3Result> {
+export async function putBucketAcl(ctx: OperationContext<'PutBucketAcl'>): Promise<S3Result> {
   const body = (await readSmallBody(ctx.req, ctx.caller)).toString('utf8');
   const setting = aclFromRequest(ctx.req, body, await ctx.owner());
-  await ctx.services.metadata.putBucketAcl(ctx.caller.token, bucketOf(ctx), setting, ctx.requestId);
+  await ctx.services.metadata.putBucketAcl(ctx.caller.token, ctx.operation.bucket, setting, ctx.requestId);
   return {};
 }

@@ -1,10 +1,12 @@
-import type { BlobPutResult, ChecksumAlgorithm, ObjectVersion } from '@excloud/contracts';
-import { S3Error } from '@excloud/s3-protocol';
+import { checksumAlgorithmOf, header, type BlobPutResult, type ChecksumAlgorithm, type Checksums, type ObjectHeaders, type ObjectTag } from '@excloud/contracts';
+import { S3Error, writeResponseHeaders } from '@excloud/s3-protocol';
 import { assertBucketExists } from '../bucket-check';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
+import { commitBlob, discardBlob } from '../blob-commit';
+import type { OperationContext, S3Result } from '../context';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
-import { header, openUploadBody, type UploadBody } from '../upload-body';
+import { taggingHeader } from '../tagging';
+import { openUploadBody, type UploadBody } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
 
 /**
@@ -12,54 +14,63 @@ import { assertValidKey, userMetadataFrom } from '../validation';
  * what the client declared, and only then does metadata publish the version in one transaction.
  * Any failure after the blob exists deletes it, so a refused PUT leaves nothing behind.
  */
-export async function putObject(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
+export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3Result> {
+  const { bucket, key } = ctx.operation;
   assertValidKey(key);
   const userMetadata = userMetadataFrom(ctx.req.headers);
   const contentMd5 = parseContentMd5(header(ctx.req, 'content-md5'));
   const headers = storedHeadersFrom(ctx.req);
   const acl = cannedAclHeader(ctx.req);
+  const tags = taggingHeader(ctx.req);
   const body = openUploadBody(ctx.req, ctx.caller, ctx.config.maxPutBytes);
   // Refuse before reading the body when the bucket does not exist.
   await assertBucketExists(ctx, bucket);
 
-  const stored = await storeBlob(ctx, body);
-  try {
-    const checksums = verifyDigests(stored, body, contentMd5);
-    const version = await ctx.services.metadata.putObject(
-      ctx.caller.token,
-      bucket,
-      {
-        key,
-        size: stored.size,
-        etag: `"${stored.md5}"`,
-        headers,
-        userMetadata,
-        checksums,
-        manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
-        acl,
-        ifMatch: header(ctx.req, 'if-match'),
-        ifNoneMatch: header(ctx.req, 'if-none-match'),
-      },
-      ctx.requestId,
-    );
-    return { headers: putResponseHeaders(version) };
-  } catch (err) {
-    await discardBlob(ctx, stored.blobId);
-    throw err;
-  }
+  const version = await commitBlob(
+    ctx,
+    () => storeBlob(ctx, body),
+    (stored) => commitObjectVersion(ctx, bucket, key, stored, { headers, userMetadata, acl, tags, checksums: verifyDigests(stored, body, contentMd5) }),
+  );
+  return { headers: writeResponseHeaders(version) };
+}
+
+/**
+ * Publish a stored blob as the new version of `key` (PutObject and CopyObject). The
+ * If-Match / If-None-Match conditions come from the request and are evaluated by metadata in
+ * the commit transaction.
+ */
+export function commitObjectVersion(
+  ctx: OperationContext,
+  bucket: string,
+  key: string,
+  stored: BlobPutResult,
+  fields: { headers: ObjectHeaders; userMetadata: Record<string, string>; checksums: Checksums; acl: string | undefined; tags: ObjectTag[] | undefined },
+) {
+  return ctx.services.metadata.putObject(
+    ctx.caller.token,
+    bucket,
+    {
+      key,
+      size: stored.size,
+      etag: `"${stored.md5}"`,
+      ...fields,
+      manifest: [{ blobId: stored.blobId, size: stored.size, encryption: stored.encryption }],
+      ifMatch: header(ctx.req, 'if-match'),
+      ifNoneMatch: header(ctx.req, 'if-none-match'),
+    },
+    ctx.requestId,
+  );
 }
 
 /** Stream the decoded body to the blob service; a broken body reports its own error, not the blob's. */
 export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: ChecksumAlgorithm[] = []): Promise<BlobPutResult> {
   const wanted = new Set<ChecksumAlgorithm>([...(Object.keys(body.headerChecksums) as ChecksumAlgorithm[]), ...extra]);
-  const sdkAlg = header(ctx.req, 'x-amz-sdk-checksum-algorithm')?.toUpperCase();
-  if (sdkAlg && ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'].includes(sdkAlg)) wanted.add(sdkAlg as ChecksumAlgorithm);
+  const sdkAlg = checksumAlgorithmOf(header(ctx.req, 'x-amz-sdk-checksum-algorithm') ?? '');
+  if (sdkAlg) wanted.add(sdkAlg);
   try {
-    const result = await ctx.services.blob.put(ctx.caller.token, body.stream, {
+    const result = await ctx.services.blob.put(ctx.caller.orgId, body.stream, {
       checksums: [...wanted],
-      maxSize: body.length,
+      maxSize: body.maxBytes,
       contentLength: body.length,
       requestId: ctx.requestId,
     });
@@ -67,7 +78,7 @@ export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: 
       await discardBlob(ctx, result.blobId);
       throw body.failure();
     }
-    if (result.size !== body.length) {
+    if (body.length !== undefined && result.size !== body.length) {
       await discardBlob(ctx, result.blobId);
       throw new S3Error('IncompleteBody');
     }
@@ -78,7 +89,7 @@ export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: 
 }
 
 /** Compare what the blob service computed with Content-MD5 and x-amz-checksum-* headers. */
-export function verifyDigests(stored: BlobPutResult, body: UploadBody, contentMd5: string | undefined): Partial<Record<ChecksumAlgorithm, string>> {
+export function verifyDigests(stored: BlobPutResult, body: UploadBody, contentMd5: string | undefined): Checksums {
   if (contentMd5 !== undefined && contentMd5 !== stored.md5) {
     throw new S3Error('BadDigest', undefined, {
       ExpectedDigest: Buffer.from(contentMd5, 'hex').toString('base64'),
@@ -100,18 +111,3 @@ export function parseContentMd5(value: string | undefined): string | undefined {
   if (bytes.length !== 16 || bytes.toString('base64') !== value.trim()) throw new S3Error('InvalidDigest');
   return bytes.toString('hex');
 }
-
-export function putResponseHeaders(version: ObjectVersion): Record<string, string | undefined> {
-  const h: Record<string, string | undefined> = { etag: version.etag, 'x-amz-server-side-encryption': 'AES256' };
-  if (version.versionId !== 'null') h['x-amz-version-id'] = version.versionId;
-  for (const [alg, value] of Object.entries(version.checksums)) h[`x-amz-checksum-${alg.toLowerCase()}`] = value;
-  return h;
-}
-
-async function discardBlob(ctx: OperationContext, blobId: string): Promise<void> {
-  // The blob was never referenced; if this delete fails, the orphan sweep reclaims it.
-  await ctx.services.blob.delete(ctx.caller.token, blobId, ctx.requestId).catch((err: unknown) => {
-    ctx.log.warn('could not discard unreferenced blob', { blobId, err: err as Error });
-  });
-}
-

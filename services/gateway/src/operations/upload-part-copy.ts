@@ -1,18 +1,15 @@
-import { S3Error, toXml } from '@excloud/s3-protocol';
-import { bucketOf, keyOf, type OperationContext, type S3Result } from '../context';
-import { evaluateCopySourceConditions, parseCopySource } from '../copy-source';
-import { MAX_PART_BYTES, parsePartNumber, uploadIdOf } from '../multipart-params';
+import { checksumXmlFields, header } from '@excloud/contracts';
+import { S3Error, renderDocument, writeResponseHeaders } from '@excloud/s3-protocol';
+import { commitBlob } from '../blob-commit';
+import type { OperationContext, S3Result } from '../context';
+import { evaluateCopySourceConditions } from '../copy-source';
+import { MAX_PART_BYTES } from '../multipart-params';
 import { streamObject } from '../object-stream';
-import { header } from '../upload-body';
 import { recordPart } from './upload-part';
 
 /** A part made of (a range of) an existing object: streamed through, re-encrypted as a new blob. */
-export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
-  const bucket = bucketOf(ctx);
-  const key = keyOf(ctx);
-  const partNumber = parsePartNumber(ctx.query.get('partNumber'));
-  const uploadId = uploadIdOf(ctx.query);
-  const source = parseCopySource(header(ctx.req, 'x-amz-copy-source'));
+export async function uploadPartCopy(ctx: OperationContext<'UploadPartCopy'>): Promise<S3Result> {
+  const { bucket, key, uploadId, source } = ctx.operation;
   const upload = await ctx.services.metadata.getUpload(ctx.caller.token, bucket, key, uploadId, ctx.requestId);
   const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
   evaluateCopySourceConditions(ctx.req, src);
@@ -20,27 +17,17 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<S3Result> {
   const length = range ? range.end - range.start + 1 : src.size;
   if (length > MAX_PART_BYTES) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
 
-  const body = streamObject({
-    blob: ctx.services.blob,
-    token: ctx.caller.token,
-    manifest: src.manifest,
-    range: range ?? { start: 0, end: src.size - 1 },
-    requestId: ctx.requestId,
-  });
-  const stored = await ctx.services.blob.put(ctx.caller.token, body, {
-    checksums: upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [],
-    contentLength: length,
-    requestId: ctx.requestId,
-  });
-  const { part } = await recordPart(ctx, { bucket, key, uploadId, partNumber, stored, checksums: () => stored.checksums });
-  const checksumFields: Record<string, string> = {};
-  for (const [alg, value] of Object.entries(part.checksums)) checksumFields[`Checksum${alg}`] = value;
-  return {
-    headers: {
-      'x-amz-server-side-encryption': 'AES256',
-      'x-amz-copy-source-version-id': src.versionId !== 'null' ? src.versionId : undefined,
+  const part = await commitBlob(
+    ctx,
+    () => {
+      const body = streamObject({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: src.manifest, range: range ?? { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
+      return ctx.services.blob.put(ctx.caller.orgId, body, { checksums: upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [], contentLength: length, requestId: ctx.requestId });
     },
-    xml: toXml('CopyPartResult', { LastModified: part.lastModified, ETag: part.etag, ...checksumFields }),
+    (stored) => recordPart(ctx, stored, stored.checksums),
+  );
+  return {
+    headers: writeResponseHeaders({ copySourceVersionId: src.versionId }),
+    xml: renderDocument('CopyPartResult', { LastModified: part.lastModified, ETag: part.etag, ...checksumXmlFields(part.checksums) }),
   };
 }
 
