@@ -38,13 +38,14 @@ export async function runMatrix(opts: MatrixOptions): Promise<CellResult[]> {
     if (main.length > 0) {
       const s = await startStack({ postgresUrl: pg.url, redisUrl: redis.url });
       try {
-        for (const cell of main) results.push(await runCell(s, cell, opts.log));
+        for (const cell of main) results.push(await runCell(s, cell, opts.log).catch((err) => failedToRun(cell.id, err)));
       } finally {
         await stopStack(s);
       }
     }
-    if (wanted('blob-disk-full')) results.push(await diskFullCell(pg, redis, opts.log));
-    if (wanted('blob-backend-slow')) results.push(await slowBackendCell(pg, redis, opts.log));
+    // A cell whose stack cannot even start is a failed row, not the end of the run.
+    if (wanted('blob-disk-full')) results.push(await diskFullCell(pg, redis, opts.log).catch((err) => failedToRun('blob-disk-full', err)));
+    if (wanted('blob-backend-slow')) results.push(await slowBackendCell(pg, redis, opts.log).catch((err) => failedToRun('blob-backend-slow', err)));
   } finally {
     await redis.stop();
     await pg.stop();
@@ -207,6 +208,10 @@ async function slowBackendCell(pg: PrivatePostgres, redis: PrivateRedis, log: (l
     await proxy.stop();
     await store.stop();
   }
+}
+
+function failedToRun(id: string, err: unknown): CellResult {
+  return skipped(id, id, `could not run: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 function skipped(id: string, fault: string, why: string): CellResult {

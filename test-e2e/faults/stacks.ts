@@ -100,11 +100,25 @@ export class BackingStore {
       stdio: ['ignore', out, out],
     });
     const credsFile = path.join(dataDir, 'local-credentials.json');
-    await until('backing store', () => {
-      if (child.exitCode !== null) throw new Error(`backing store exited; see ${dataDir}/stack.log`);
-      return existsSync(credsFile);
-    }, 90_000);
-    const creds = JSON.parse(readFileSync(credsFile, 'utf8')) as { accessKeyId: string; secretAccessKey: string };
+    // The file appears before its content does: wait until it parses.
+    const readCreds = () => {
+      try {
+        return JSON.parse(readFileSync(credsFile, 'utf8')) as { accessKeyId: string; secretAccessKey: string };
+      } catch {
+        return undefined;
+      }
+    };
+    try {
+      await until('backing store', () => {
+        if (child.exitCode !== null) throw new Error(`backing store exited; see ${dataDir}/stack.log`);
+        return existsSync(credsFile) && readCreds() !== undefined;
+      }, 90_000);
+    } catch (err) {
+      child.kill('SIGKILL');
+      await db.drop().catch(() => undefined);
+      throw err;
+    }
+    const creds = readCreds()!;
     const store = new BackingStore(child, db, dataDir, port, { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, 'backing');
     await store.client().send(new CreateBucketCommand({ Bucket: store.bucket }));
     return store;
