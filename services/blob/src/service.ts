@@ -50,7 +50,7 @@ export async function startBlobService(config: BlobConfig, opts: BlobServiceOpti
   app.delete('/v1/system/blobs/*id', system, systemDeleteBlobRoute(deps));
   finishServiceApp(app, logger);
 
-  const server = await startServer({ handler: app, host: config.host, port: config.port, logger, graceMs: config.shutdownGraceMs });
+  const server = await startServer({ handler: app, host: config.host, port: config.port, limits: config.http, logger, graceMs: config.shutdownGraceMs });
   logger.info('blob listening', { port: server.port, backend: backend.name, activeKeyId: config.keyRing.activeKeyId });
   return server;
 }

@@ -77,6 +77,7 @@ export async function startMetadataService(
     handler: app,
     host: config.host,
     port: config.port,
+    limits: config.http,
     logger,
     graceMs: config.shutdownGraceMs,
     onClose: () => pool.end(),
