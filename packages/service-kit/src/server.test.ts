@@ -149,13 +149,42 @@ describe('HTTP server limits', () => {
     // Requests keep the held sockets busy (and in the count) while the extra one is refused.
     held.forEach((s) => s.write(head('/read', 'Content-Length: 10\r\n\r\n')));
     const extra = await connect();
-    await extra.closed(1000);
+    extra.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+    // Closed on accept: no answer, and sooner than any timeout would have closed it.
+    expect(await extra.closed(1000)).toBeLessThan(LIMITS.idleTimeoutMs);
     expect(extra.received()).toBe('');
     held.pop()!.destroy();
     await new Promise((r) => setTimeout(r, 50));
     const again = await connect();
     again.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
     await again.waitFor(/ok$/, 2000);
+  });
+});
+
+describe('HTTP server connection cap per process', () => {
+  it('closes connections beyond the cap on accept and serves again once one is gone', async () => {
+    const limits = readHttpLimits(envReader({ HTTP_MAX_CONNECTIONS: '3', HTTP_MAX_CONNECTIONS_PER_CLIENT: '3', HTTP_IDLE_TIMEOUT_MS: '5000' }));
+    const running = await startServer({ handler, host: '127.0.0.1', port: 0, logger: createLogger({}, { level: 'error' }), graceMs: 100, limits });
+    const held = await Promise.all([0, 1, 2].map(() => openRawSocket(running.port)));
+    try {
+      await Promise.all(held.map(async (s) => {
+        s.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+        await s.waitFor(/ok$/, 2000);
+      }));
+      const extra = await openRawSocket(running.port);
+      extra.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+      expect(await extra.closed(1000)).toBeLessThan(1000);
+      expect(extra.received()).toBe('');
+      held.pop()!.destroy();
+      await new Promise((r) => setTimeout(r, 50));
+      const again = await openRawSocket(running.port);
+      again.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+      await again.waitFor(/ok$/, 2000);
+      again.destroy();
+    } finally {
+      held.forEach((s) => s.destroy());
+      await running.close();
+    }
   });
 });
 
