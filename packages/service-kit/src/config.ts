@@ -78,14 +78,15 @@ export interface BaseConfig {
   http: HttpLimits;
 }
 
-export function readBaseConfig(env: EnvReader, defaultPort: number): BaseConfig {
+/** `edge`: this service's port faces clients directly (see readHttpLimits). */
+export function readBaseConfig(env: EnvReader, defaultPort: number, edge = false): BaseConfig {
   return {
     host: env.str('HOST', '0.0.0.0'),
     port: env.int('PORT', defaultPort, { min: 0, max: 65535 }),
     logLevel: env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     // Kubernetes' default terminationGracePeriodSeconds is 30 s; leave room for the preStop hook.
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', 25_000, { min: 0 }),
-    http: readHttpLimits(env),
+    http: readHttpLimits(env, edge),
   };
 }
 

@@ -32,7 +32,12 @@ export interface HttpLimits {
   lingerMs: number;
 }
 
-export function readHttpLimits(env: EnvReader): HttpLimits {
+/**
+ * `edge` is the server clients reach directly (the gateway's S3 port). Internal servers wait
+ * longer for an idle body, so when a client stalls mid-upload the gateway, not the blob service
+ * behind it, cuts first and the client gets RequestTimeout rather than an internal failure.
+ */
+export function readHttpLimits(env: EnvReader, edge = false): HttpLimits {
   const limits: HttpLimits = {
     // A client sends a few KiB of headers in well under a second even on a poor link; Node's own
     // default (60 s) lets a slowloris hold a descriptor three times longer.
@@ -41,7 +46,7 @@ export function readHttpLimits(env: EnvReader): HttpLimits {
     // clients are cut much sooner by the idle timeout.
     requestTimeoutMs: env.int('HTTP_REQUEST_TIMEOUT_MS', 3_600_000, { min: 1 }),
     // S3 cuts a socket not read from or written to for about 20 s (400 RequestTimeout).
-    idleTimeoutMs: env.int('HTTP_IDLE_TIMEOUT_MS', 20_000, { min: 1 }),
+    idleTimeoutMs: env.int('HTTP_IDLE_TIMEOUT_MS', edge ? 20_000 : 60_000, { min: 1 }),
     // Longer than the 60 s idle timeout of common load balancers, so the proxy, not us, closes an
     // idle connection first and never sends a request on a connection we are closing.
     keepAliveTimeoutMs: env.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, { min: 1 }),

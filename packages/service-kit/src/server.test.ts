@@ -190,7 +190,9 @@ describe('HTTP server connection cap per process', () => {
 
 describe('HTTP limits config', () => {
   it('has defaults and refuses contradictions, naming the variable', () => {
-    expect(readHttpLimits(envReader({}))).toMatchObject({ headersTimeoutMs: 20_000, idleTimeoutMs: 20_000, maxConnectionsPerClient: 1000 });
+    expect(readHttpLimits(envReader({}), true)).toMatchObject({ headersTimeoutMs: 20_000, idleTimeoutMs: 20_000, maxConnectionsPerClient: 1000 });
+    // Internal servers outwait the gateway, which answers the stalled client itself.
+    expect(readHttpLimits(envReader({})).idleTimeoutMs).toBeGreaterThan(readHttpLimits(envReader({}), true).idleTimeoutMs);
     expect(() => readHttpLimits(envReader({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }))).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
     expect(() => readHttpLimits(envReader({ HTTP_MAX_CONNECTIONS: '10', HTTP_MAX_CONNECTIONS_PER_CLIENT: '20' }))).toThrow(/HTTP_MAX_CONNECTIONS_PER_CLIENT/);
     expect(() => readHttpLimits(envReader({ HTTP_IDLE_TIMEOUT_MS: '0' }))).toThrow(/HTTP_IDLE_TIMEOUT_MS/);

@@ -18,10 +18,11 @@ export interface RawSocket {
   destroy(): void;
 }
 
-export function openRawSocket(port: number, host = '127.0.0.1'): Promise<RawSocket> {
+/** `localAddress` (another 127.x address) makes the socket a different client for per-address limits. */
+export function openRawSocket(port: number, opts: { host?: string; localAddress?: string } = {}): Promise<RawSocket> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const socket = net.connect({ port, host });
+    const socket = net.connect({ port, host: opts.host ?? '127.0.0.1', localAddress: opts.localAddress });
     const chunks: Buffer[] = [];
     let closedAt: number | undefined;
     const waiters = new Set<() => void>();
