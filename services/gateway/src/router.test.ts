@@ -49,8 +49,8 @@ describe('parseS3Request', () => {
   });
 
   it('answers NotImplemented for unsupported sub-resources and MethodNotAllowed for unknown verbs', () => {
-    expect(() => parse('GET /b?lifecycle')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
-    expect(() => parse('PUT /b/k?tagging')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
+    expect(() => parse('GET /b?lifecycle')).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+    expect(() => parse('PUT /b/k?retention')).toThrow(expect.objectContaining({ code: 'InvalidRequest' }));
     expect(() => parse('POST /b')).toThrow(expect.objectContaining({ kind: 'MethodNotAllowed' }));
     expect(() => parse('PUT /')).toThrow(expect.objectContaining({ kind: 'MethodNotAllowed' }));
   });

@@ -1,3 +1,5 @@
+import { refuseUnsupportedSubresource } from './unsupported';
+
 /**
  * Parse, then dispatch: a request becomes a typed S3 operation before anything else runs. Rules
  * are ordered specific-first (sub-resources and copy-source before the plain verb).
@@ -37,14 +39,6 @@ export interface S3Operation {
   key?: string;
 }
 
-/** Sub-resources we recognise but do not offer: answered NotImplemented rather than misrouted. */
-const UNSUPPORTED_SUBRESOURCES = [
-  'accelerate', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle',
-  'logging', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'policy', 'policyStatus',
-  'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'legal-hold',
-  'select', 'tagging', 'torrent', 'website', 'attributes', 'session',
-] as const;
-
 export class UnsupportedOperationError extends Error {
   constructor(readonly kind: 'NotImplemented' | 'MethodNotAllowed', message: string) {
     super(message);
@@ -63,8 +57,7 @@ export function parseS3Request(input: {
   const has = (name: string) => query.has(name);
   const op = (name: OperationName): S3Operation => ({ op: name, bucket, key });
 
-  const unsupported = UNSUPPORTED_SUBRESOURCES.find(has);
-  if (unsupported) throw new UnsupportedOperationError('NotImplemented', `the ${unsupported} sub-resource is not supported`);
+  refuseUnsupportedSubresource(query);
 
   if (bucket === undefined) {
     if (method === 'GET') return op('ListBuckets');

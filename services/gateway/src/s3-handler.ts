@@ -10,6 +10,7 @@ import type { OperationContext, Services } from './context';
 import { OPERATIONS } from './operations';
 import { sendError, sendResult } from './respond';
 import { UnsupportedOperationError, parseS3Request, type S3Operation } from './router';
+import { refuseUnsupportedHeaders } from './unsupported';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
@@ -46,6 +47,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
       const path = resolvePath(q === -1 ? url : url.slice(0, q), host.kind === 'org' ? host.bucket : undefined);
       operation = parseS3Request({ method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers });
       opName = operation.op;
+      refuseUnsupportedHeaders(operation.op, req.headers);
       const signed = await deps.authenticator.authenticate(req, requestId);
       let caller: AnyCaller;
       if (signed) {
