@@ -11,6 +11,7 @@ import { OPERATIONS } from './operations';
 import { sendError, sendResult } from './respond';
 import { UnsupportedOperationError, parseS3Request, type S3Operation } from './router';
 import { refuseUnsupportedHeaders } from './unsupported';
+import { assertNoNul, assertSingleHeaders } from './validation';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
@@ -48,6 +49,8 @@ export function createS3Handler(deps: S3HandlerDeps) {
       operation = parseS3Request({ method: req.method ?? 'GET', bucket: path.bucket, key: path.key, query, headers: req.headers });
       opName = operation.op;
       refuseUnsupportedHeaders(operation.op, req.headers);
+      assertSingleHeaders(req.rawHeaders);
+      assertNoNul(query, operation.key);
       const signed = await deps.authenticator.authenticate(req, requestId);
       let caller: AnyCaller;
       if (signed) {

@@ -25,7 +25,7 @@ export async function readObject(ctx: OperationContext, withBody: boolean): Prom
     new Date(version.lastModified),
   );
   const range = ctx.query.has('partNumber') ? partRange(ctx, version, headers) : parseRange(header(ctx.req, 'range'), version.size);
-  Object.assign(headers, responseOverrides(ctx.query));
+  Object.assign(headers, responseOverrides(ctx.query, ctx.caller.anonymous === true));
   // Stored checksums describe the whole object: S3 returns them on request, never for a range.
   if (!range && header(ctx.req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
     for (const [alg, value] of Object.entries(version.checksums)) headers[`x-amz-checksum-${alg.toLowerCase()}`] = value;
@@ -83,12 +83,21 @@ const OVERRIDES: Record<string, string> = {
   'response-content-encoding': 'content-encoding',
 };
 
-/** `response-*` query parameters override the stored headers of a GET response. */
-function responseOverrides(query: URLSearchParams): Record<string, string> {
+/** What an HTTP header value may carry: no control characters but tab, nothing beyond Latin-1. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * `response-*` query parameters override the stored headers of a GET response. S3 allows them
+ * only on signed requests, and a value that cannot be a header value is the client's error.
+ */
+export function responseOverrides(query: URLSearchParams, anonymous: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [param, name] of Object.entries(OVERRIDES)) {
     const v = query.get(param);
-    if (v !== null) out[name] = v;
+    if (v === null) continue;
+    if (anonymous) throw new S3Error('InvalidRequest', 'Request specific response headers cannot be used for anonymous GET requests.');
+    if (!HEADER_VALUE.test(v)) throw new S3Error('InvalidArgument', 'Header value cannot be represented using ISO-8859-1.', { ArgumentName: param });
+    out[name] = v;
   }
   return out;
 }

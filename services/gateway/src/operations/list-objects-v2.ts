@@ -63,7 +63,7 @@ export function encodeContinuationToken(lastReturned: string): string {
 
 export function decodeContinuationToken(token: string): string {
   const text = Buffer.from(token, 'base64url').toString('utf8');
-  if (!text.startsWith('v1:')) throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+  if (!text.startsWith('v1:') || text.includes('\0')) throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
   return text.slice(3);
 }
 
