@@ -13,6 +13,7 @@ import { readPostForm, type PostForm } from './post-form';
 import { dispatch } from './operations';
 import { sendError, sendResult } from './respond';
 import { parseOperation, routeS3Request, type RequestLine } from './router';
+import { assertSingleHeaders } from './validation';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
@@ -40,6 +41,8 @@ export function createS3Handler(deps: S3HandlerDeps) {
     let line: RequestLine | undefined;
     let cors: Promise<Record<string, string>> | undefined;
     try {
+      // Before the Host header names the org and the Authorization header the signer.
+      assertSingleHeaders(req.rawHeaders);
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));

@@ -1,18 +1,54 @@
 import { S3Error } from '@excloud/s3-protocol';
 
-/** Bucket naming rules of S3 general purpose buckets. */
+const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/**
+ * Bucket naming rules of S3 general purpose buckets. Each dot-separated label must also begin and
+ * end with a letter or digit (S3 refuses `a.-b` and `a-.b`: the name must be a valid DNS name).
+ */
 export function assertValidBucketName(name: string): void {
   const ok =
     name.length >= 3 &&
     name.length <= 63 &&
     /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) &&
     !name.includes('..') &&
+    !name.includes('.-') &&
+    !name.includes('-.') &&
     !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
-    !name.startsWith('xn--') &&
-    !name.startsWith('sthree-') &&
-    !name.endsWith('-s3alias') &&
-    !name.endsWith('--ol-s3');
+    !RESERVED_PREFIXES.some((p) => name.startsWith(p)) &&
+    !RESERVED_SUFFIXES.some((s) => name.endsWith(s));
   if (!ok) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
+}
+
+/**
+ * A NUL character in a parameter (query or POST form field) or a key is refused before it reaches
+ * a store that cannot hold it (Postgres text refuses U+0000; XML 1.0 cannot carry it back in a listing).
+ */
+export function assertNoNul(params: Iterable<[string, string]>, key: string | undefined): void {
+  for (const [name, value] of params) {
+    if (name.includes('\0') || value.includes('\0')) {
+      throw new S3Error('InvalidArgument', 'Request parameters must not contain the NUL character', { ArgumentName: name.replace(/\0/g, '') });
+    }
+  }
+  if (key?.includes('\0')) throw new S3Error('InvalidArgument', 'Object keys must not contain the NUL character', { ArgumentName: 'key' });
+}
+
+/**
+ * Node keeps the first of repeated Authorization or Host headers and drops the rest; a proxy in
+ * front may have used another. A request that is ambiguous about who signs it or which org it
+ * addresses is refused.
+ */
+export function assertSingleHeaders(rawHeaders: string[]): void {
+  let authorization = 0;
+  let host = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (name === 'authorization') authorization += 1;
+    else if (name === 'host') host += 1;
+  }
+  if (authorization > 1) throw new S3Error('InvalidArgument', 'Only one Authorization header is allowed', { ArgumentName: 'Authorization' });
+  if (host > 1) throw new S3Error('InvalidArgument', 'Only one Host header is allowed', { ArgumentName: 'Host' });
 }
 
 export const MAX_KEY_BYTES = 1024;

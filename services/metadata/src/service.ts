@@ -80,6 +80,7 @@ export async function startMetadataService(
     handler,
     host: config.host,
     port: config.port,
+    limits: config.http,
     logger,
     graceMs: config.shutdownGraceMs,
     onClose: () => pool.end(),
