@@ -2,7 +2,9 @@ import http from 'node:http';
 import { openRawSocket, type RawSocket } from '@excloud/test-kit';
 import { envReader } from './config';
 import { readHttpLimits, type HttpLimits } from './http-limits';
+import { type HotRoute, readJsonBody, sendJson, withHotPaths } from './hot-path';
 import { createLogger } from './logger';
+import { createServiceMetrics } from './metrics';
 import { startServer, type RunningServer } from './server';
 
 /** Short limits so misbehaving clients are cut within a second; real ones are well inside them. */
@@ -196,5 +198,59 @@ describe('HTTP limits config', () => {
     expect(() => readHttpLimits(envReader({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }))).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
     expect(() => readHttpLimits(envReader({ HTTP_MAX_CONNECTIONS: '10', HTTP_MAX_CONNECTIONS_PER_CLIENT: '20' }))).toThrow(/HTTP_MAX_CONNECTIONS_PER_CLIENT/);
     expect(() => readHttpLimits(envReader({ HTTP_IDLE_TIMEOUT_MS: '0' }))).toThrow(/HTTP_IDLE_TIMEOUT_MS/);
+  });
+});
+
+/**
+ * blob and metadata serve their hot routes with plain node:http handlers (withHotPaths) wrapped
+ * around Express: the limits are applied by startServer around whatever handler it is given, so
+ * a hot route is cut exactly as an Express route is.
+ */
+describe('HTTP limits on hot paths (withHotPaths)', () => {
+  let running: RunningServer;
+  const open: RawSocket[] = [];
+  const logger = createLogger({}, { level: 'error' });
+  const hot: HotRoute = {
+    operation: 'hot',
+    async handle({ req, res }) {
+      const body = await readJsonBody<{ n: number }>(req, 64);
+      sendJson(res, 200, { n: body.n });
+    },
+  };
+
+  beforeAll(async () => {
+    const fallback: http.RequestListener = (_req, res) => res.end('express');
+    const handler = withHotPaths({ logger, metrics: createServiceMetrics('hot-test'), route: (req) => (req.url === '/hot' ? hot : undefined), fallback });
+    running = await startServer({ handler, host: '127.0.0.1', port: 0, logger, graceMs: 100, limits: LIMITS });
+  });
+  afterEach(() => {
+    open.splice(0).forEach((s) => s.destroy());
+  });
+  afterAll(async () => {
+    await running.close();
+  });
+
+  it('answers RequestTimeout and closes when a hot route body stops arriving', async () => {
+    const s = await openRawSocket(running.port);
+    open.push(s);
+    s.write(head('/hot', 'Content-Length: 40\r\n\r\n{"n":'));
+    const ms = await s.closed(3000);
+    expect(s.received()).toMatch(/^HTTP\/1\.1 400 /);
+    expect(s.received()).toContain('RequestTimeout');
+    expect(ms).toBeGreaterThanOrEqual(LIMITS.idleTimeoutMs - 50);
+  });
+
+  it('closes the connection after refusing an oversized hot route body', async () => {
+    const s = await openRawSocket(running.port);
+    open.push(s);
+    s.write(head('/hot', `Content-Length: 100000\r\n\r\n${'x'.repeat(1000)}`));
+    await s.closed(3000);
+    expect(s.received()).toMatch(/^HTTP\/1\.1 400 /);
+    expect(s.received()).toMatch(/connection: close/i);
+  });
+
+  it('serves a well-formed hot request', async () => {
+    const res = await fetch(`http://127.0.0.1:${running.port}/hot`, { method: 'PUT', body: '{"n":7}' });
+    expect(await res.json()).toEqual({ n: 7 });
   });
 });
