@@ -210,6 +210,8 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
   let running: RunningServer;
   const open: RawSocket[] = [];
   const logger = createLogger({}, { level: 'error' });
+  const metrics = createServiceMetrics('hot-test');
+  const handedOver: HotRoute = { operation: 'handed_over', handle: async ({ fallback }) => fallback() };
   const hot: HotRoute = {
     operation: 'hot',
     async handle({ req, res }) {
@@ -220,7 +222,8 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
 
   beforeAll(async () => {
     const fallback: http.RequestListener = (_req, res) => res.end('express');
-    const handler = withHotPaths({ logger, metrics: createServiceMetrics('hot-test'), route: (req) => (req.url === '/hot' ? hot : undefined), fallback });
+    const route = (req: http.IncomingMessage) => (req.url === '/hot' ? hot : req.url === '/hand-over' ? handedOver : undefined);
+    const handler = withHotPaths({ logger, metrics, route, fallback });
     running = await startServer({ handler, host: '127.0.0.1', port: 0, logger, graceMs: 100, limits: LIMITS });
   });
   afterEach(() => {
@@ -247,6 +250,13 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     await s.closed(3000);
     expect(s.received()).toMatch(/^HTTP\/1\.1 400 /);
     expect(s.received()).toMatch(/connection: close/i);
+  });
+
+  it('a request a hot route hands to the fallback is not counted by the hot route (the fallback counts it)', async () => {
+    const res = await fetch(`http://127.0.0.1:${running.port}/hand-over`);
+    expect(await res.text()).toBe('express');
+    const counted = (await metrics.httpRequests.get()).values.filter((v) => v.labels.operation === 'handed_over');
+    expect(counted).toEqual([]);
   });
 
   it('serves a well-formed hot request', async () => {

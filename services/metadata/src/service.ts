@@ -75,7 +75,7 @@ export async function startMetadataService(
   );
   finishServiceApp(app, logger);
 
-  const handler = withHotPaths({ logger, metrics, route: hotObjectRoutes(pool, verifier, app), fallback: app });
+  const handler = withHotPaths({ logger, metrics, route: hotObjectRoutes(pool, verifier), fallback: app });
   const server = await startServer({
     handler,
     host: config.host,
