@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, openSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './free-port';
 import { Pool } from 'pg';
-import { createTestDatabase } from '@excloud/test-kit';
+import { startLocalStack, type LocalStack } from './local-stack';
 import { STATE_ENV, type StackInfo } from './stack';
 
-const ROOT = path.resolve(__dirname, '../..');
 const BASE_DOMAIN = 'buckets.e2e.test';
 
 /**
@@ -21,33 +18,16 @@ export default async function globalSetup(): Promise<void> {
     writeFileSync(stateFile, JSON.stringify(fromEnv()));
     return;
   }
-  const db = await createTestDatabase();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'excloud-e2e-'));
-  const port = await freePort();
-  const logFile = path.join(dataDir, 'stack.log');
-  const out = openSync(logFile, 'a');
-  // E2E_COMPILED=<dir of scripts/build.mjs output>: run the compiled JS the image ships, not tsx.
-  const compiled = process.env.E2E_COMPILED ? path.resolve(ROOT, process.env.E2E_COMPILED) : undefined;
-  const child = spawn(process.execPath, compiled ? ['--enable-source-maps', 'scripts/local.js'] : ['--import', 'tsx', 'scripts/local.ts'], {
-    cwd: compiled ?? ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      EXCLOUD_DATA_DIR: dataDir,
-      PORT: String(port),
-      GATEWAY_BASE_DOMAIN: BASE_DOMAIN,
-      GATEWAY_AUTH_CACHE_TTL_MS: '1000',
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-      REDIS_URL: '',
-      // Reclaim superseded and aborted blobs as soon as a test runs the janitor.
-      JANITOR_OUTBOX_GRACE_SECONDS: '0',
-    },
-    stdio: ['ignore', out, out],
+  const local = await startLocalStack({
+    GATEWAY_BASE_DOMAIN: BASE_DOMAIN,
+    GATEWAY_AUTH_CACHE_TTL_MS: '1000',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    // Reclaim superseded and aborted blobs as soon as a test runs the janitor.
+    JANITOR_OUTBOX_GRACE_SECONDS: '0',
   });
-  const g = globalThis as { __excloudStack?: unknown };
-  g.__excloudStack = { child, db, dataDir };
-  await waitFor(() => existsSync(path.join(dataDir, 'local-credentials.json')), 60_000, () => readFileSync(logFile, 'utf8'), child);
-  const creds = JSON.parse(readFileSync(path.join(dataDir, 'local-credentials.json'), 'utf8'));
+  const g = globalThis as { __excloudStack?: LocalStack };
+  g.__excloudStack = local;
+  const { db, dataDir, port, credentials: creds } = local;
   const other = await createOtherOrg(db.url, dataDir);
   const info: StackInfo = {
     endpoint: `http://127.0.0.1:${port}`,
@@ -105,13 +85,4 @@ function fromEnv(): StackInfo {
     controlUrl: e.E2E_CONTROL_URL,
     adminToken: e.E2E_ADMIN_TOKEN,
   };
-}
-
-async function waitFor(ok: () => boolean, timeoutMs: number, log: () => string, child: ReturnType<typeof spawn>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (child.exitCode !== null) throw new Error(`stack exited with ${child.exitCode}:\n${log()}`);
-    if (Date.now() > deadline) throw new Error(`stack did not start within ${timeoutMs} ms:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

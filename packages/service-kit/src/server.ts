@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ClosingResponse, checkingIntervalMs, guardServer, type TimeoutRenderer, renderWireError } from './http-guard';
+import type { HttpLimits } from './http-limits';
 import type { Logger } from './logger';
 
 export interface RunningServer {
@@ -15,11 +17,27 @@ export async function startServer(opts: {
   port: number;
   logger: Logger;
   graceMs: number;
+  limits: HttpLimits;
+  /** Route `Expect: 100-continue` requests to the handler too (it then answers 100 itself). */
+  handlesExpectContinue?: boolean;
+  /** How a client cut for idling mid-body is answered (default: the internal JSON error). */
+  renderTimeout?: TimeoutRenderer;
   onClose?: () => Promise<void>;
 }): Promise<RunningServer> {
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, opts.handler);
-  // Internal callers and S3 clients keep connections alive; headers must still arrive promptly.
-  server.headersTimeout = 66_000;
+  const server = http.createServer({
+    ServerResponse: ClosingResponse,
+    keepAliveTimeout: opts.limits.keepAliveTimeoutMs,
+    headersTimeout: opts.limits.headersTimeoutMs,
+    requestTimeout: opts.limits.requestTimeoutMs,
+    connectionsCheckingInterval: checkingIntervalMs(opts.limits),
+  });
+  const track = guardServer(server, opts.limits, opts.logger, opts.renderTimeout ?? renderWireError);
+  const handler: http.RequestListener = (req, res) => {
+    track(req, res);
+    opts.handler(req, res);
+  };
+  server.on('request', handler);
+  if (opts.handlesExpectContinue) server.on('checkContinue', handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());

@@ -108,6 +108,7 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     handler: app,
     host: config.host,
     port: config.port,
+    limits: config.http,
     logger,
     graceMs: config.shutdownGraceMs,
     onClose: async () => {

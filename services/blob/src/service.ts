@@ -51,7 +51,7 @@ export async function startBlobService(config: BlobConfig, opts: BlobServiceOpti
   const hot: Record<string, HotRoute> = { PUT: putBlobRoute(deps), GET: getBlobRoute(deps), DELETE: deleteBlobRoute(deps) };
   const route = (req: IncomingMessage) => (req.url?.startsWith(BLOB_ROUTES.blobPrefix) ? hot[req.method ?? ''] : undefined);
   const handler = withHotPaths({ logger, metrics, route, fallback: app });
-  const server = await startServer({ handler, host: config.host, port: config.port, logger, graceMs: config.shutdownGraceMs });
+  const server = await startServer({ handler, host: config.host, port: config.port, limits: config.http, logger, graceMs: config.shutdownGraceMs });
   logger.info('blob listening', { port: server.port, backend: backend.name, activeKeyId: config.keyRing.activeKeyId });
   return server;
 }

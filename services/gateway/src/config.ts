@@ -30,7 +30,7 @@ export interface GatewayConfig extends BaseConfig {
 
 export function parseGatewayConfig(env: EnvReader): GatewayConfig {
   return {
-    ...readBaseConfig(env, DEFAULT_PORTS.gateway),
+    ...readBaseConfig(env, DEFAULT_PORTS.gateway, true),
     // The public suffix customers address; local mode uses a name that never leaves the machine.
     baseDomain: env.str('GATEWAY_BASE_DOMAIN', 'buckets.localhost').toLowerCase(),
     // On by default so `aws --endpoint-url http://127.0.0.1:9000` works in local use.

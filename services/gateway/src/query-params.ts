@@ -44,7 +44,7 @@ export function encodeContinuationToken(lastReturned: string): string {
 
 export function decodeContinuationToken(token: string): string {
   const text = Buffer.from(token, 'base64url').toString('utf8');
-  if (!text.startsWith('v1:')) throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+  if (!text.startsWith('v1:') || text.includes('\0')) throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
   return text.slice(3);
 }
 
@@ -57,12 +57,21 @@ const RESPONSE_OVERRIDES: Record<string, string> = {
   'response-content-encoding': 'content-encoding',
 };
 
-/** `response-*` query parameters, mapped to the stored headers they override on a GET. */
+/** What an HTTP header value may carry: no control characters but tab, nothing beyond Latin-1. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * `response-*` query parameters, mapped to the stored headers they override on a GET. A value
+ * that cannot be a header value (CR/LF, NUL, beyond Latin-1) is the client's error. S3 also
+ * refuses them on anonymous requests; the caller is not known here, so readObject checks that.
+ */
 export function parseResponseOverrides(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [param, name] of Object.entries(RESPONSE_OVERRIDES)) {
     const v = query.get(param);
-    if (v !== null) out[name] = v;
+    if (v === null) continue;
+    if (!HEADER_VALUE.test(v)) throw new S3Error('InvalidArgument', 'Header value cannot be represented using ISO-8859-1.', { ArgumentName: param });
+    out[name] = v;
   }
   return out;
 }

@@ -70,10 +70,14 @@ describe('routeS3Request', () => {
   });
 
   it('answers NotImplemented for unsupported sub-resources and MethodNotAllowed for unknown verbs', () => {
-    expect(() => parse('GET /b?lifecycle')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
+    expect(() => parse('GET /b?lifecycle')).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+    expect(() => parse('PUT /b/k?retention')).toThrow(expect.objectContaining({ code: 'InvalidRequest' }));
     // Bucket tagging and object-level CORS are not offered; they must not fall through to ListObjects / GetObject.
-    expect(() => parse('GET /b?tagging')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
-    expect(() => parse('GET /b/k?cors')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
+    expect(() => parse('GET /b?tagging')).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+    expect(() => parse('GET /b/k?cors')).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+    // Served on their own level.
+    expect(parse('GET /b?cors').op).toBe('GetBucketCors');
+    expect(parse('GET /b/k?tagging').op).toBe('GetObjectTagging');
     expect(() => parse('OPTIONS /')).toThrow(expect.objectContaining({ kind: 'MethodNotAllowed' }));
     expect(() => parse('PUT /')).toThrow(expect.objectContaining({ kind: 'MethodNotAllowed' }));
   });
@@ -155,6 +159,25 @@ describe('parseS3Request: validated parameters', () => {
     expect(codeOf(() => parse('GET /b?encoding-type=base64'))).toBe('InvalidArgument');
     expect(codeOf(() => parse('GET /b/k?uploadId=u&max-parts=lots'))).toBe('InvalidArgument');
     expect(codeOf(() => parse('PUT /b/k', { 'x-amz-copy-source': 'bucket-only' }))).toBe('InvalidArgument');
+  });
+
+  it('refuses NUL in any query parameter or key, a NUL continuation token and unrepresentable response-* values', () => {
+    expect(codeOf(() => parse('GET /b?prefix=a%00b'))).toBe('InvalidArgument');
+    expect(codeOf(() => parse('GET /b?uploads&upload-id-marker=%00x'))).toBe('InvalidArgument');
+    expect(codeOf(() => parse('GET /b/a%00b'))).toBe('InvalidArgument');
+    const nulToken = Buffer.from('v1:a\0b', 'utf8').toString('base64url');
+    expect(codeOf(() => parse(`GET /b?list-type=2&continuation-token=${nulToken}`))).toBe('InvalidArgument');
+    expect(codeOf(() => parse('GET /b/k?response-content-type=text%2Fplain%0D%0AX-Injected%3A%201'))).toBe('InvalidArgument');
+    expect(codeOf(() => parse('GET /b/k?response-content-type=%E2%82%AC'))).toBe('InvalidArgument');
+    expect(parse('GET /b/k?response-content-disposition=caf%C3%A9')).toMatchObject({ responseHeaders: { 'content-disposition': 'café' } });
+  });
+
+  it('consults the table of refused request headers once the operation is known', () => {
+    expect(codeOf(() => parse('PUT /b/k', { 'x-amz-storage-class': 'GLACIER' }))).toBe('InvalidStorageClass');
+    expect(codeOf(() => parse('POST /b', { 'x-amz-server-side-encryption': 'aws:kms' }))).toBe('NotImplemented');
+    // If-Match is a real condition on PUT, refused only on DELETE.
+    expect(parse('PUT /b/k', { 'if-match': '"abc"' }).op).toBe('PutObject');
+    expect(codeOf(() => parse('DELETE /b/k', { 'if-match': '"abc"' }))).toBe('NotImplemented');
   });
 
   it('validates the part number before the upload id, as before the typed model', () => {

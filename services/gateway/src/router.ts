@@ -10,6 +10,8 @@ import {
   parseResponseOverrides,
   parseUploadId,
 } from './query-params';
+import { refuseUnsupportedHeaders, refuseUnsupportedSubresource } from './unsupported';
+import { assertNoNul } from './validation';
 
 export type { OperationName, S3Operation } from './operation-types';
 
@@ -27,17 +29,6 @@ export interface RequestLine {
   headers: IncomingHttpHeaders;
 }
 
-/** Sub-resources we recognise but do not offer: answered NotImplemented rather than misrouted. */
-const UNSUPPORTED_SUBRESOURCES = [
-  'accelerate', 'analytics', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle',
-  'logging', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'policy', 'policyStatus',
-  'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'legal-hold',
-  'select', 'torrent', 'website', 'attributes', 'session',
-] as const;
-/** Served on one level only: CORS is a bucket's, tags are an object's (bucket tagging is not offered). */
-const BUCKET_ONLY_SUBRESOURCES = ['cors'] as const;
-const OBJECT_ONLY_SUBRESOURCES = ['tagging'] as const;
-
 export class UnsupportedOperationError extends Error {
   constructor(readonly kind: 'NotImplemented' | 'MethodNotAllowed', message: string) {
     super(message);
@@ -53,19 +44,26 @@ export function parseS3Request(input: RequestLine): S3Operation {
   return parseOperation(routeS3Request(input), input);
 }
 
-/** Step 1: which operation. Rules are ordered specific-first (sub-resources and copy-source before the plain verb). */
+/**
+ * Step 1: which operation. The table of refused features (unsupported.ts) is consulted here and
+ * only here: its sub-resources before an operation is picked (so `?lifecycle` is never read as a
+ * listing), its request headers once the operation is known.
+ */
 export function routeS3Request(input: RequestLine): OperationName {
+  refuseUnsupportedSubresource(input.query, input.key === undefined ? 'bucket' : 'object');
+  const name = pickOperation(input);
+  refuseUnsupportedHeaders(name, input.headers);
+  return name;
+}
+
+/** Rules are ordered specific-first (sub-resources and copy-source before the plain verb). */
+function pickOperation(input: RequestLine): OperationName {
   const { bucket, key, query } = input;
   const method = input.method.toUpperCase();
   const has = (name: string) => query.has(name);
 
-  const unsupported = UNSUPPORTED_SUBRESOURCES.find(has);
-  if (unsupported) throw new UnsupportedOperationError('NotImplemented', `the ${unsupported} sub-resource is not supported`);
-
   // A browser preflight never carries a sub-resource worth routing on: it asks about the resource.
   if (method === 'OPTIONS' && bucket !== undefined) return 'CorsPreflight';
-  const misplaced = (key === undefined ? OBJECT_ONLY_SUBRESOURCES : BUCKET_ONLY_SUBRESOURCES).find(has);
-  if (misplaced) throw new UnsupportedOperationError('NotImplemented', `the ${misplaced} sub-resource is not supported here`);
 
   if (bucket === undefined) {
     if (method === 'GET') return 'ListBuckets';
@@ -128,6 +126,8 @@ export function routeS3Request(input: RequestLine): OperationName {
 
 /** Step 2: the operation's parameters, validated (S3Error on a bad value). */
 export function parseOperation<N extends OperationName>(name: N, input: RequestLine): OperationOf<N> {
+  // Postgres text and XML 1.0 cannot hold U+0000: refused in any parameter or key, for every operation.
+  assertNoNul(input.query, input.key);
   const params = PARAMS[name](input);
   // The mapped table guarantees PARAMS[name] builds OperationParams[N]; TypeScript cannot
   // correlate the generic index with the union member, hence the one cast.

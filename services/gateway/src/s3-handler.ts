@@ -15,6 +15,7 @@ import { BrokenBodyError, sendError, sendResult } from './respond';
 import { wireCounter, type GatewayMetrics } from './metrics';
 import { parseOperation, routeS3Request, type OperationName, type RequestLine } from './router';
 import { takeConnectionBytes, type UsageMeter } from './usage-meter';
+import { assertSingleHeaders } from './validation';
 
 export interface S3HandlerDeps {
   config: GatewayConfig;
@@ -49,6 +50,8 @@ export function createS3Handler(deps: S3HandlerDeps) {
     let brokenBody: 'truncated' | 'client_aborted' | undefined;
     const countWire = wireCounter(req, res);
     try {
+      // Before the Host header names the org and the Authorization header the signer.
+      assertSingleHeaders(req.rawHeaders);
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));

@@ -7,6 +7,7 @@ import { createGatewayMetrics } from './metrics';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
 import { RevocationFeed } from './revocation-feed';
+import { sendError } from './respond';
 import { createS3Handler } from './s3-handler';
 import { UsageMeter } from './usage-meter';
 
@@ -46,9 +47,17 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
   meter.start();
   const handle = createS3Handler({ config, services, authenticator, anonymousTokens, meter, logger, metrics });
   const handler: http.RequestListener = (req, res) => void handle(req, res);
-  const s3 = await startServer({ handler, host: config.host, port: config.port, logger, graceMs: config.shutdownGraceMs });
-  // Answer Expect: 100-continue ourselves, after authentication (see s3-handler).
-  s3.server.on('checkContinue', handler);
+  const s3 = await startServer({
+    handler,
+    host: config.host,
+    port: config.port,
+    limits: config.http,
+    logger,
+    graceMs: config.shutdownGraceMs,
+    // Answer Expect: 100-continue ourselves, after authentication (see s3-handler).
+    handlesExpectContinue: true,
+    renderTimeout: (res, err) => sendError(res, err, String(res.getHeader('x-amz-request-id') ?? ''), res.req.method === 'HEAD'),
+  });
 
   const ops = createServiceApp({
     name: 'gateway',
@@ -59,7 +68,7 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
     },
   });
   finishServiceApp(ops, logger);
-  const opsServer = await startServer({ handler: ops, host: config.host, port: config.opsPort, logger, graceMs: 1000 });
+  const opsServer = await startServer({ handler: ops, host: config.host, port: config.opsPort, limits: config.http, logger, graceMs: 1000 });
   logger.info('gateway listening', { port: s3.port, opsPort: opsServer.port, baseDomain: config.baseDomain });
   return {
     port: s3.port,

@@ -1,9 +1,39 @@
 import { isValidBucketName } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 
-/** Bucket naming rules of S3 general purpose buckets. */
+/** Bucket naming rules of S3 general purpose buckets (contracts' isValidBucketName, shared with the control API). */
 export function assertValidBucketName(name: string): void {
   if (!isValidBucketName(name)) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
+}
+
+/**
+ * A NUL character in a parameter (query or POST form field) or a key is refused before it reaches
+ * a store that cannot hold it (Postgres text refuses U+0000; XML 1.0 cannot carry it back in a listing).
+ */
+export function assertNoNul(params: Iterable<[string, string]>, key: string | undefined): void {
+  for (const [name, value] of params) {
+    if (name.includes('\0') || value.includes('\0')) {
+      throw new S3Error('InvalidArgument', 'Request parameters must not contain the NUL character', { ArgumentName: name.replace(/\0/g, '') });
+    }
+  }
+  if (key?.includes('\0')) throw new S3Error('InvalidArgument', 'Object keys must not contain the NUL character', { ArgumentName: 'key' });
+}
+
+/**
+ * Node keeps the first of repeated Authorization or Host headers and drops the rest; a proxy in
+ * front may have used another. A request that is ambiguous about who signs it or which org it
+ * addresses is refused.
+ */
+export function assertSingleHeaders(rawHeaders: string[]): void {
+  let authorization = 0;
+  let host = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (name === 'authorization') authorization += 1;
+    else if (name === 'host') host += 1;
+  }
+  if (authorization > 1) throw new S3Error('InvalidArgument', 'Only one Authorization header is allowed', { ArgumentName: 'Authorization' });
+  if (host > 1) throw new S3Error('InvalidArgument', 'Only one Host header is allowed', { ArgumentName: 'Host' });
 }
 
 export const MAX_KEY_BYTES = 1024;

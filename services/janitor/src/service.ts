@@ -84,6 +84,7 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
     handler: app,
     host: config.host,
     port: config.port,
+    limits: config.http,
     logger,
     graceMs: config.shutdownGraceMs,
     onClose: async () => {

@@ -25,8 +25,10 @@ export function anonymousPolicy(pool: Pool) {
       decodeURIComponent(m[1]!),
     ]);
     const bucketPublic = r.rows[0] !== undefined && isPublicRead(r.rows[0]);
-    if (m[2] === '/object' && r.rows[0]) {
-      // The object's own ACL may still open it; the route checks once it has the version.
+    if (m[2] === '/object') {
+      // The object's own ACL may still open it; the route checks once it has the version. A
+      // missing bucket takes the same path (and answers the same AccessDenied), so the time it
+      // takes does not tell another org's private bucket from a missing one.
       res.locals.bucketPublic = bucketPublic;
       return next();
     }

@@ -80,11 +80,12 @@ export async function startMetadataService(
   );
   finishServiceApp(app, logger);
 
-  const handler = withHotPaths({ logger, metrics, route: hotObjectRoutes(pool, verifier, app), fallback: app });
+  const handler = withHotPaths({ logger, metrics, route: hotObjectRoutes(pool, verifier), fallback: app });
   const server = await startServer({
     handler,
     host: config.host,
     port: config.port,
+    limits: config.http,
     logger,
     graceMs: config.shutdownGraceMs,
     onClose: () => pool.end(),

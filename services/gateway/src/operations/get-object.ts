@@ -11,6 +11,11 @@ import { checksumHeaders, header } from '@excloud/contracts';
 /** GET and HEAD share resolution, conditions and headers; only GET streams the body. */
 export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject'>, withBody: boolean): Promise<S3Result> {
   const { bucket, key, versionId, partNumber, responseHeaders } = ctx.operation;
+  // S3 allows response-* overrides only on signed requests. Refused before any lookup, so the
+  // answer is the same whether or not the object exists (the router already checked the values).
+  if (ctx.caller.anonymous && Object.keys(responseHeaders).length > 0) {
+    throw new S3Error('InvalidRequest', 'Request specific response headers cannot be used for anonymous GET requests.');
+  }
   const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
   const headers = objectResponseHeaders(version);
   // S3 shows the tag count only to callers allowed to read tags: never to an anonymous reader.

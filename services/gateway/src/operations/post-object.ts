@@ -6,7 +6,8 @@ import { commitBlob } from '../blob-commit';
 import type { OperationContext, S3Result } from '../context';
 import { checkPostPolicy, parsePostPolicy } from '../post-policy';
 import { parseTaggingXml } from '../tagging';
-import { assertValidKey, userMetadataFrom } from '../validation';
+import { refuseUnsupportedHeaders } from '../unsupported';
+import { assertNoNul, assertValidKey, userMetadataFrom } from '../validation';
 import { commitObjectVersion } from './put-object';
 
 const STORED_FIELDS: Array<[keyof ObjectHeaders, string]> = [
@@ -33,6 +34,9 @@ export async function postObject(ctx: OperationContext<'PostObject'>): Promise<S
   if (rawKey === undefined) throw missingField('key');
   if (!form.file) throw new S3Error('IncorrectNumberOfFilesInPostRequest');
   const key = rawKey.split('${filename}').join(form.file.filename);
+  // The form's fields stand for a PUT's query and headers: the same NUL and refused-feature checks.
+  assertNoNul(fields, key);
+  refuseUnsupportedHeaders('PostObject', Object.fromEntries(fields));
   if (key === '') throw new S3Error('InvalidArgument', 'User key must have a length greater than 0.', { ArgumentName: 'key', ArgumentValue: '' });
   assertValidKey(key);
   const acl = fields.get('acl');

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
 import type { OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
@@ -17,7 +17,7 @@ const OBJECT_PATH = /^\/v1\/buckets\/([^/?]+)\/(objects|object)(?:\?(.*))?$/;
  * Express. Signed-in callers only: an anonymous token falls through to the Express routes, where
  * the public-ACL policy lives (a rare path, not worth a second copy).
  */
-export function hotObjectRoutes(pool: Pool, verifier: TokenVerifier, fallback: RequestListener): (req: IncomingMessage) => HotRoute | undefined {
+export function hotObjectRoutes(pool: Pool, verifier: TokenVerifier): (req: IncomingMessage) => HotRoute | undefined {
   const commit: HotRoute = {
     operation: 'put_object',
     async handle({ req, res }) {
@@ -29,9 +29,9 @@ export function hotObjectRoutes(pool: Pool, verifier: TokenVerifier, fallback: R
   };
   const read: HotRoute = {
     operation: 'get_object',
-    async handle({ req, res }) {
+    async handle({ req, res, fallback }) {
       const caller = await verifyCaller(verifier, req);
-      if (caller.anonymous) return fallback(req, res);
+      if (caller.anonymous) return fallback();
       const m = OBJECT_PATH.exec(req.url!)!;
       const query = new URLSearchParams(m[3] ?? '');
       const versionId = query.getAll('versionId');
