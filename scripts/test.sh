@@ -30,6 +30,7 @@ status=0
 bash scripts/helm-check.sh .test-results/helm-check.json || status=1
 bash scripts/alerts-check.sh .test-results/alerts-check.json || status=1
 "${PNPM[@]}" run --silent typecheck || status=$?
+"${PNPM[@]}" run --silent lint || status=$?
 "${PNPM[@]}" run --silent test:unit || status=$?
 # End-to-end: against the compiled build the image ships (scripts/build.mjs: tsc output and
 # production dependencies only, no tsx), on the images' Node 24 LTS (from the npm package
