@@ -59,7 +59,8 @@ describe('CreateMultipartUpload / UploadPart / CompleteMultipartUpload', () => {
     await expect(complete([{ PartNumber: 2, ETag: p2.ETag! }, { PartNumber: 1, ETag: p1.ETag! }])).rejects.toMatchObject({ name: 'InvalidPartOrder' });
     await expect(complete([{ PartNumber: 3, ETag: p2.ETag! }])).rejects.toMatchObject({ name: 'InvalidPart' });
     await complete([{ PartNumber: 2, ETag: p2.ETag! }]);
-    await expect(complete([{ PartNumber: 2, ETag: p2.ETag! }])).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    // Once completed, only a retry of the same part list is answered (see the retry test below).
+    await expect(complete([{ PartNumber: 1, ETag: p1.ETag! }])).rejects.toMatchObject({ name: 'NoSuchUpload' });
   });
 
   it('answers NoSuchUpload for an unknown upload id and InvalidArgument for part number 10001', async () => {
@@ -75,5 +76,27 @@ describe('CreateMultipartUpload / UploadPart / CompleteMultipartUpload', () => {
       client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'taken', UploadId, IfNoneMatch: '*', MultipartUpload: { Parts: parts } })),
     ).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
     expect((await bytes({ Bucket: bucket, Key: 'taken' })).body.toString()).toBe('first');
+  });
+});
+
+describe('CompleteMultipartUpload retried after a lost response', () => {
+  const client = s3();
+  const bucket = uniqueBucket('mpu-retry');
+
+  beforeAll(async () => {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+
+  it('answers the same parts with the same result, and any other part list with NoSuchUpload', async () => {
+    const data = randomData(5 * MiB + 10);
+    const { UploadId, parts } = await multipartPut(client, bucket, 'retried.bin', data, 5 * MiB, false);
+    const complete = (Parts: typeof parts) => client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'retried.bin', UploadId, MultipartUpload: { Parts } }));
+    const first = await complete(parts);
+    const again = await complete(parts);
+    expect(again.$metadata.httpStatusCode).toBe(200);
+    expect({ ETag: again.ETag, Key: again.Key, Bucket: again.Bucket, VersionId: again.VersionId }).toEqual({ ETag: first.ETag, Key: first.Key, Bucket: first.Bucket, VersionId: first.VersionId });
+    await expect(complete(parts.slice(0, 1))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'retried.bin' }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(data)).toBe(true);
   });
 });

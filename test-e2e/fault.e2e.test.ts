@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Pool } from 'pg';
 import { Topology } from './support/topology';
+import { filesUnder } from './faults/verify';
 
 const MiB = 1024 * 1024;
 
@@ -28,19 +29,7 @@ async function waitFor(ready: () => boolean, timeoutMs: number, what: string): P
   }
 }
 
-function blobFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const e of readdirSync(d)) {
-      const p = path.join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(path.relative(root, p));
-    }
-  };
-  walk(root);
-  return out;
-}
+const blobFiles = filesUnder;
 
 /**
  * Kill the blob service, then the gateway, in the middle of part uploads and of Complete. After

@@ -91,3 +91,18 @@ describe('ListObjectsV2 encoding and owner', () => {
     expect((await client.send(new ListObjectsV2Command({ Bucket: bucket, FetchOwner: true }))).Contents?.[0]?.Owner?.ID).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('ListObjectsV2 with an empty continuation-token', () => {
+  const client = s3();
+  const bucket = uniqueBucket('list-empty-token');
+
+  it('reads `continuation-token=` as no token: the first page', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'v' }));
+    const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: '' }));
+    expect(out.Contents?.map((c) => c.Key)).toEqual(['k']);
+    const raw = await signedRequest({ method: 'GET', path: `/${bucket}?list-type=2&continuation-token=` });
+    expect(raw.status).toBe(200);
+    expect(raw.body).toContain('<Key>k</Key>');
+  });
+});

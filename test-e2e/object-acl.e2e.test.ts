@@ -35,3 +35,15 @@ describe('Get/PutObjectAcl', () => {
     await expect(client.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'nope', ACL: 'private' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 });
+
+describe('grants to an e-mail address', () => {
+  const client = s3();
+  const bucket = uniqueBucket('acl-email');
+
+  it('answer 400 UnresolvableGrantByEmailAddress, as S3 does for an address it cannot resolve', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'o', Body: 'x' }));
+    const refused = client.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'o', GrantRead: 'emailAddress="someone@example.com"' }));
+    await expect(refused).rejects.toMatchObject({ name: 'UnresolvableGrantByEmailAddress', $metadata: { httpStatusCode: 400 } });
+  });
+});

@@ -1,9 +1,10 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import http from 'node:http';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3, uniqueBucket } from './support/clients';
 import { amzNow, sha256Hex, signedRequest, signingKey } from './support/raw';
 import { stack } from './support/stack';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 describe('PutObject: conditional writes, metadata limits, 100-continue', () => {
   const client = s3();
@@ -80,5 +81,40 @@ describe('PutObject: conditional writes, metadata limits, 100-continue', () => {
     const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'headers' }));
     expect(got).toMatchObject({ ContentEncoding: 'gzip', ContentLanguage: 'fr', CacheControl: 'max-age=5' });
     expect(got.Expires?.toISOString()).toBe('2035-10-21T07:28:00.000Z');
+  });
+});
+
+describe('PutObject with Transfer-Encoding: chunked and no Content-Length', () => {
+  const client = s3();
+  const bucket = uniqueBucket('put-chunked');
+
+  beforeAll(async () => {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+
+  /** An HTTP library streaming a body of unknown length to a presigned URL: node sends it chunked. */
+  function streamTo(url: string, pieces: Buffer[]): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method: 'PUT' }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      for (const p of pieces) req.write(p);
+      req.end();
+    });
+  }
+
+  it('stores the whole body with its ETag', async () => {
+    const pieces = [Buffer.alloc(70_000, 1), Buffer.from('middle'), Buffer.alloc(100_000, 2)];
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: 'streamed' }), { expiresIn: 300 });
+    const res = await streamTo(url, pieces);
+    expect(res.status).toBe(200);
+    const whole = Buffer.concat(pieces);
+    expect(res.headers.etag).toBe(`"${createHash('md5').update(whole).digest('hex')}"`);
+    const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'streamed' }));
+    expect(got.ContentLength).toBe(whole.length);
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
   });
 });

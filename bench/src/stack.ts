@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { createAccessKey, createOrg, generateTokenKey, parseAuthConfig } from '@excloud/auth';
 import { asOrgId } from '@excloud/contracts';
-import { envReader } from '@excloud/service-kit';
+import { envReader, generateInternalCredentials, internalCredentialEnv, type InternalCredentials } from '@excloud/service-kit';
 import { sleep } from './infra';
 
 /**
@@ -25,6 +25,7 @@ export interface StackSecrets {
   authTokenPrivateJwk: string;
   authAdminToken: string;
   blobMasterKeys: string;
+  internal: InternalCredentials;
 }
 
 export interface StackConfig {
@@ -55,6 +56,7 @@ export async function newStackConfig(opts: { databaseUrl: string; redisUrl: stri
       authTokenPrivateJwk: await generateTokenKey(),
       authAdminToken: randomBytes(24).toString('hex'),
       blobMasterKeys: `k1:${randomBytes(32).toString('base64')}`,
+      internal: generateInternalCredentials(),
     },
   };
 }
@@ -99,20 +101,22 @@ export function serviceEnv(config: StackConfig, name: ServiceName): Record<strin
     METADATA_URL: url('metadata'),
     BLOB_URL: url('blob'),
   };
+  const internal = internalCredentialEnv(config.secrets.internal);
   switch (name) {
     case 'auth':
       return {
         ...common,
+        ...internal.auth,
         AUTH_SECRET_KEY: config.secrets.authSecretKey,
         AUTH_TOKEN_PRIVATE_JWK: config.secrets.authTokenPrivateJwk,
         AUTH_ADMIN_TOKEN: config.secrets.authAdminToken,
       };
     case 'blob':
-      return { ...common, BLOB_BACKEND: 'fs', BLOB_FS_ROOT: config.blobRoot, BLOB_FSYNC: 'true', BLOB_MASTER_KEYS: config.secrets.blobMasterKeys };
+      return { ...common, BLOB_BACKEND: 'fs', BLOB_FS_ROOT: config.blobRoot, BLOB_FSYNC: 'true', BLOB_MASTER_KEYS: config.secrets.blobMasterKeys, ...internal.blob };
     case 'janitor':
-      return { ...common, AUTH_ADMIN_TOKEN: config.secrets.authAdminToken };
+      return { ...common, ...internal.janitor, JANITOR_ADMIN_TOKEN: config.secrets.authAdminToken };
     case 'gateway':
-      return { ...common, GATEWAY_OPS_PORT: String(config.ports.gatewayOps), GATEWAY_BASE_DOMAIN: 'buckets.localhost' };
+      return { ...common, ...internal.gateway, GATEWAY_OPS_PORT: String(config.ports.gatewayOps), GATEWAY_BASE_DOMAIN: 'buckets.localhost' };
     default:
       return common;
   }

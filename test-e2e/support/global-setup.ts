@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, openSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 import { Pool } from 'pg';
 import { createTestDatabase } from '@excloud/test-kit';
 import { STATE_ENV, type StackInfo } from './stack';
@@ -57,6 +57,8 @@ export default async function globalSetup(): Promise<void> {
     other,
     dataDir,
     databaseUrl: db.url,
+    controlUrl: creds.controlUrl,
+    adminToken: JSON.parse(readFileSync(path.join(dataDir, 'local-secrets.json'), 'utf8')).authAdminToken,
   };
   writeFileSync(stateFile, JSON.stringify(info, null, 2));
 }
@@ -64,7 +66,7 @@ export default async function globalSetup(): Promise<void> {
 /** A second tenant, to prove tenants never see each other. */
 async function createOtherOrg(databaseUrl: string, dataDir: string) {
   const { createOrg, createAccessKey, parseAuthConfig } = await import('@excloud/auth');
-  const { envReader } = await import('@excloud/service-kit');
+  const { envReader, internalCredentialEnv } = await import('@excloud/service-kit');
   const { asOrgId } = await import('@excloud/contracts');
   const secrets = JSON.parse(readFileSync(path.join(dataDir, 'local-secrets.json'), 'utf8'));
   const config = parseAuthConfig(
@@ -73,6 +75,7 @@ async function createOtherOrg(databaseUrl: string, dataDir: string) {
       AUTH_SECRET_KEY: secrets.authSecretKey,
       AUTH_TOKEN_PRIVATE_JWK: secrets.authTokenPrivateJwk,
       AUTH_ADMIN_TOKEN: secrets.authAdminToken,
+      ...internalCredentialEnv(secrets.internal).auth,
     }),
   );
   const pool = new Pool({ connectionString: databaseUrl });
@@ -97,18 +100,9 @@ function fromEnv(): StackInfo {
     accessKeyId: e.E2E_ACCESS_KEY_ID!,
     secretAccessKey: e.E2E_SECRET_ACCESS_KEY!,
     other: { orgId: e.E2E_OTHER_ORG_ID!, accessKeyId: e.E2E_OTHER_ACCESS_KEY_ID!, secretAccessKey: e.E2E_OTHER_SECRET_ACCESS_KEY! },
+    controlUrl: e.E2E_CONTROL_URL,
+    adminToken: e.E2E_ADMIN_TOKEN,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 async function waitFor(ok: () => boolean, timeoutMs: number, log: () => string, child: ReturnType<typeof spawn>): Promise<void> {

@@ -11,6 +11,9 @@ export interface StackInfo {
   other: { orgId: string; accessKeyId: string; secretAccessKey: string };
   dataDir?: string;
   databaseUrl?: string;
+  /** The control API and its operator token (E2E_CONTROL_URL / E2E_ADMIN_TOKEN for a running stack). */
+  controlUrl?: string;
+  adminToken?: string;
 }
 
 export const STATE_ENV = 'EXCLOUD_E2E_STATE';

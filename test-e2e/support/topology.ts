@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 import { Pool } from 'pg';
 import { createAccessKey, createOrg, generateTokenKey, migrateAuth, parseAuthConfig } from '@excloud/auth';
 import { migrateMetadata } from '@excloud/metadata';
 import { asOrgId } from '@excloud/contracts';
-import { envReader } from '@excloud/service-kit';
+import { envReader, generateInternalCredentials, internalCredentialEnv } from '@excloud/service-kit';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@excloud/test-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -21,6 +21,7 @@ const ORDER: ServiceName[] = ['auth', 'metadata', 'blob', 'janitor', 'gateway'];
  */
 export class Topology {
   private readonly children = new Map<ServiceName, ChildProcess>();
+  private readonly extraGateways: ChildProcess[] = [];
   private constructor(
     readonly db: TestDatabase,
     readonly dataDir: string,
@@ -37,14 +38,17 @@ export class Topology {
     const adminToken = randomBytes(24).toString('hex');
     const urls = { AUTH_URL: `http://127.0.0.1:${ports.auth}`, METADATA_URL: `http://127.0.0.1:${ports.metadata}`, BLOB_URL: `http://127.0.0.1:${ports.blob}` };
     const common = { ...urls, HOST: '127.0.0.1', DATABASE_URL: db.url, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' };
-    const authEnv = { AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(), AUTH_ADMIN_TOKEN: adminToken };
+    const internal = internalCredentialEnv(generateInternalCredentials());
+    const authEnv = { AUTH_SECRET_KEY: randomBytes(32).toString('base64'), AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(), AUTH_ADMIN_TOKEN: adminToken, ...internal.auth };
     const env: Record<ServiceName, Record<string, string>> = {
       auth: { ...common, ...authEnv, PORT: String(ports.auth) },
       metadata: { ...common, PORT: String(ports.metadata) },
-      blob: { ...common, PORT: String(ports.blob), BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}` },
-      janitor: { ...common, PORT: String(ports.janitor), AUTH_ADMIN_TOKEN: adminToken, REDIS_URL: await testRedisUrl(), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}`, ...extraEnv.janitor },
-      gateway: { ...common, PORT: String(ports.gateway), GATEWAY_OPS_PORT: String(ports.ops), GATEWAY_AUTH_CACHE_TTL_MS: '1000' },
+      blob: { ...common, PORT: String(ports.blob), BLOB_FS_ROOT: path.join(dataDir, 'blobs'), BLOB_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`, ...internal.blob },
+      janitor: { ...common, PORT: String(ports.janitor), ...internal.janitor, JANITOR_ADMIN_TOKEN: adminToken, REDIS_URL: await testRedisUrl(), JANITOR_QUEUE_PREFIX: `fault-${randomBytes(4).toString('hex')}`, ...extraEnv.janitor },
+      gateway: { ...common, ...internal.gateway, PORT: String(ports.gateway), GATEWAY_OPS_PORT: String(ports.ops), GATEWAY_AUTH_CACHE_TTL_MS: '1000', ...extraEnv.gateway },
     };
+    // Callers' overrides (a private Redis, blobs on a small filesystem, an S3 backend) win for every service.
+    for (const name of ORDER) Object.assign(env[name], extraEnv[name]);
     const pool = new Pool({ connectionString: db.url });
     pool.on('error', () => undefined);
     let credentials;
@@ -62,6 +66,17 @@ export class Topology {
     return t;
   }
 
+  /** The running process of a service (for /proc sampling), if it is up. */
+  pid(name: ServiceName): number | undefined {
+    const child = this.children.get(name);
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
+  /** Where the filesystem backend keeps blobs (`<root>/blobs/<id>`, temp files in `<root>/.tmp`). */
+  get blobRoot(): string {
+    return this.env.blob.BLOB_FS_ROOT!;
+  }
+
   get endpoint(): string {
     return `http://127.0.0.1:${this.ports.gateway}`;
   }
@@ -70,45 +85,53 @@ export class Topology {
     const log = openSync(path.join(this.dataDir, `${name}.log`), 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], { cwd: ROOT, env: { ...process.env, ...this.env[name] }, stdio: ['ignore', log, log] });
     this.children.set(name, child);
-    const port = name === 'gateway' ? this.ports.ops : this.ports[name];
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${this.dataDir}/${name}.log`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error(`${name} did not start`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitHealthy(child, name === 'gateway' ? this.ports.ops : this.ports[name], name, this.dataDir);
+  }
+
+  /** Another gateway replica on the same services (same env, its own ports); returns its endpoint. */
+  async startExtraGateway(): Promise<string> {
+    const port = await freePort();
+    const ops = await freePort();
+    const n = this.extraGateways.length + 2;
+    const log = openSync(path.join(this.dataDir, `gateway${n}.log`), 'a');
+    const env = { ...process.env, ...this.env.gateway, PORT: String(port), GATEWAY_OPS_PORT: String(ops) };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/gateway/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', log, log] });
+    this.extraGateways.push(child);
+    await waitHealthy(child, ops, `gateway${n}`, this.dataDir);
+    return `http://127.0.0.1:${port}`;
   }
 
   /** SIGKILL: no graceful shutdown, in-flight work is cut wherever it is. */
   async kill(name: ServiceName): Promise<void> {
     const child = this.children.get(name);
-    if (!child || child.exitCode !== null) return;
+    // A child killed by a signal has exitCode null and signalCode set: it is gone all the same.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
   }
 
-  async runJanitor(job: 'outbox' | 'uploadExpiry' | 'orphanSweep'): Promise<unknown> {
+  async runJanitor(job: 'outbox' | 'uploadExpiry' | 'orphanSweep' | 'usageRollup' | 'usageReconcile'): Promise<unknown> {
     const res = await fetch(`http://127.0.0.1:${this.ports.janitor}/v1/jobs/${job}/run`, { method: 'POST', headers: { authorization: `Bearer ${this.adminToken}` } });
     if (!res.ok) throw new Error(`janitor ${job}: ${res.status} ${await res.text()}`);
     return res.json();
   }
 
   async stop(): Promise<void> {
+    for (const child of this.extraGateways) if (child.exitCode === null) child.kill('SIGKILL');
     for (const name of [...ORDER].reverse()) await this.kill(name);
     await this.db.drop();
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+async function waitHealthy(child: ChildProcess, port: number, name: string, dataDir: string): Promise<void> {
+  // Generous: on a loaded shared machine a tsx-compiled service can take a while to boot.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${dataDir}/${name}.log`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

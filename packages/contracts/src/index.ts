@@ -4,3 +4,6 @@ export * from './headers';
 export * from './wire';
 export * from './queues';
 export * from './ports';
+export * from './control';
+export * from './internal-api';
+export * from './blob-id';

@@ -50,6 +50,24 @@ export interface ObjectVersion {
   manifest: ManifestPart[];
   acl?: string;
   grants?: AclGrant[];
+  /** Object tags, in the order they were given; absent when the version has none. */
+  tags?: ObjectTag[];
+}
+
+/** One object tag (S3 allows 10 per object, keys up to 128 and values up to 256 characters). */
+export interface ObjectTag {
+  key: string;
+  value: string;
+}
+
+/** One rule of a bucket's CORS configuration, as PutBucketCors accepts it. */
+export interface CorsRule {
+  id?: string;
+  allowedMethods: Array<'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD'>;
+  allowedOrigins: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number;
 }
 
 export interface BucketInfo {
@@ -70,6 +88,7 @@ export interface PutObjectCommit {
   manifest: ManifestPart[];
   /** Canned ACL of the new version (x-amz-acl); private when absent. */
   acl?: string;
+  tags?: ObjectTag[];
   ifMatch?: string;
   ifNoneMatch?: string;
 }
@@ -117,11 +136,13 @@ export interface UploadInfo {
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
   acl?: string;
+  tags?: ObjectTag[];
 }
 
 export interface CreateUploadRequest {
   key: string;
   acl?: string;
+  tags?: ObjectTag[];
   headers: ObjectHeaders;
   userMetadata: Record<string, string>;
   checksumAlgorithm?: ChecksumAlgorithm;

@@ -1,6 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { BlobPutResult, ChecksumAlgorithm, ManifestPart } from '@excloud/contracts';
+import {
+  BLOB_ROUTES,
+  INTERNAL_HEADERS,
+  newBlobId,
+  type BlobCapabilityOp,
+  type BlobPutResult,
+  type CapabilityMinter,
+  type ChecksumAlgorithm,
+  type ManifestPart,
+  type OrgId,
+} from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { InternalClient } from './http';
 
@@ -11,20 +21,25 @@ export interface BlobListing {
   next?: string;
 }
 
-/** Ids use [A-Za-z0-9_-] segments; encoding each segment anyway keeps a bad id from bending the path. */
-function blobPath(blobId: string, base = '/v1/blobs'): string {
-  return `${base}/${blobId.split('/').map(encodeURIComponent).join('/')}`;
-}
-
 /**
  * Client for the blob service. It stores no metadata, so reads send back what the manifest holds:
- * the key info and the plaintext size.
+ * the key info and the plaintext size. Each call carries a capability for exactly its blob and
+ * operation, minted here with the gateway's key; the janitor's client has no minter and only
+ * makes system calls.
  */
 export class BlobClient {
   private readonly http: InternalClient;
 
-  constructor(baseUrl: string) {
+  constructor(
+    baseUrl: string,
+    private readonly mint?: CapabilityMinter,
+  ) {
     this.http = new InternalClient(baseUrl);
+  }
+
+  private capability(orgId: OrgId, op: BlobCapabilityOp, blobId: string): Record<string, string> {
+    if (!this.mint) throw new Error('this blob client has no capability key: system calls only');
+    return { [INTERNAL_HEADERS.capability]: this.mint({ orgId, op, blobId }) };
   }
 
   /**
@@ -33,14 +48,16 @@ export class BlobClient {
    * rejects with the body's own error.
    */
   async put(
-    token: string,
+    orgId: OrgId,
     body: Readable,
     opts: { checksums?: ChecksumAlgorithm[]; maxSize?: number; contentLength?: number; requestId?: string } = {},
   ): Promise<BlobPutResult> {
-    const headers: Record<string, string> = {};
-    if (opts.checksums?.length) headers['x-blob-checksums'] = opts.checksums.join(',');
-    if (opts.maxSize !== undefined) headers['x-blob-max-size'] = String(opts.maxSize);
-    if (opts.contentLength !== undefined) headers['x-blob-content-length'] = String(opts.contentLength);
+    // The blob id is chosen here, never derived from the key, and the capability binds it.
+    const blobId = newBlobId(orgId);
+    const headers = this.capability(orgId, 'put', blobId);
+    if (opts.checksums?.length) headers[INTERNAL_HEADERS.checksums] = opts.checksums.join(',');
+    if (opts.maxSize !== undefined) headers[INTERNAL_HEADERS.maxSize] = String(opts.maxSize);
+    if (opts.contentLength !== undefined) headers[INTERNAL_HEADERS.contentLength] = String(opts.contentLength);
 
     // A body that already failed (e.g. while the caller awaited something else) will never emit
     // again: piping it would leave the request open forever.
@@ -63,8 +80,7 @@ export class BlobClient {
     try {
       return await this.http.json<BlobPutResult>({
         method: 'PUT',
-        path: '/v1/blobs',
-        token,
+        path: BLOB_ROUTES.blob(blobId),
         requestId: opts.requestId,
         headers,
         stream: body,
@@ -79,28 +95,17 @@ export class BlobClient {
   }
 
   /** Plaintext of the blob (or the inclusive plaintext range). */
-  get(token: string, part: ManifestPart, range: { start: number; end: number } | undefined, requestId?: string): Promise<IncomingMessage> {
-    const headers: Record<string, string> = {
-      'x-blob-key': Buffer.from(JSON.stringify(part.encryption), 'utf8').toString('base64url'),
-      'x-blob-size': String(part.size),
-    };
-    if (range) headers['x-blob-range'] = `${range.start}-${range.end}`;
-    return this.http.raw({ method: 'GET', path: blobPath(part.blobId), token, requestId, headers });
+  get(orgId: OrgId, part: ManifestPart, range: { start: number; end: number } | undefined, requestId?: string): Promise<IncomingMessage> {
+    const headers = this.capability(orgId, 'get', part.blobId);
+    headers[INTERNAL_HEADERS.key] = Buffer.from(JSON.stringify(part.encryption), 'utf8').toString('base64url');
+    headers[INTERNAL_HEADERS.size] = String(part.size);
+    if (range) headers[INTERNAL_HEADERS.range] = `${range.start}-${range.end}`;
+    return this.http.raw({ method: 'GET', path: BLOB_ROUTES.blob(part.blobId), requestId, headers });
   }
 
   /** Idempotent: deleting a missing blob succeeds. */
-  async delete(token: string, blobId: string, requestId?: string): Promise<void> {
-    await this.http.json<unknown>({ method: 'DELETE', path: blobPath(blobId), token, requestId });
-  }
-
-  /** The caller's blobs in id order; `prefix` and `after` are blob-id strings. */
-  list(token: string, opts: { prefix?: string; after?: string; limit?: number }, requestId?: string): Promise<BlobListing> {
-    const query = new URLSearchParams();
-    if (opts.prefix !== undefined) query.set('prefix', opts.prefix);
-    if (opts.after !== undefined) query.set('after', opts.after);
-    if (opts.limit !== undefined) query.set('limit', String(opts.limit));
-    const qs = query.toString();
-    return this.http.json<BlobListing>({ method: 'GET', path: qs ? `/v1/blobs?${qs}` : '/v1/blobs', token, requestId });
+  async delete(orgId: OrgId, blobId: string, requestId?: string): Promise<void> {
+    await this.http.json<unknown>({ method: 'DELETE', path: BLOB_ROUTES.blob(blobId), headers: this.capability(orgId, 'delete', blobId), requestId });
   }
 
   /** Every blob of every org (system token: the janitor's orphan sweep). */
@@ -108,11 +113,11 @@ export class BlobClient {
     const query = new URLSearchParams();
     if (opts.after !== undefined) query.set('after', opts.after);
     if (opts.limit !== undefined) query.set('limit', String(opts.limit));
-    return this.http.json<BlobListing>({ method: 'GET', path: `/v1/system/blobs?${query}`, token: systemToken });
+    return this.http.json<BlobListing>({ method: 'GET', path: `${BLOB_ROUTES.systemList}?${query}`, token: systemToken });
   }
 
   /** Delete any blob (system token: outbox drain and orphan sweep). Idempotent. */
   async systemDelete(systemToken: string, blobId: string): Promise<void> {
-    await this.http.json<unknown>({ method: 'DELETE', path: blobPath(blobId, '/v1/system/blobs'), token: systemToken });
+    await this.http.json<unknown>({ method: 'DELETE', path: BLOB_ROUTES.systemBlob(blobId), token: systemToken });
   }
 }

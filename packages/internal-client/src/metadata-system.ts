@@ -38,7 +38,7 @@ export class MetadataSystemClient {
     return this.http.json({ method: 'POST', path: '/v1/system/blobs/referenced', token, json: { blobIds, graceSeconds } });
   }
 
-  stats(token: string): Promise<{ outboxPending: number; activeUploads: number }> {
+  stats(token: string): Promise<{ outboxPending: number; activeUploads: number; outboxOldestSeconds?: number }> {
     return this.http.json({ method: 'GET', path: '/v1/system/stats', token });
   }
 }

@@ -1,6 +1,8 @@
 import type {
   AclSetting,
   BucketInfo,
+  CorsRule,
+  ObjectTag,
   CompleteUploadRequest,
   CreateUploadRequest,
   ListObjectsQuery,
@@ -123,6 +125,26 @@ export class MetadataClient {
   listUploads(token: string, bucket: string, q: ListUploadsQuery, requestId?: string): Promise<ListUploadsResult> {
     const qs = query({ prefix: q.prefix, delimiter: q.delimiter, keyMarker: q.keyMarker, uploadIdMarker: q.uploadIdMarker, maxUploads: String(q.maxUploads) });
     return this.http.json<ListUploadsResult>({ method: 'GET', path: `${bucketPath(bucket)}/uploads${qs}`, token, requestId });
+  }
+
+  getObjectTags(token: string, bucket: string, key: string, versionId: string | undefined, requestId?: string): Promise<{ versionId: string; tags: ObjectTag[] }> {
+    return this.http.json({ method: 'GET', path: `${bucketPath(bucket)}/object-tags${query({ key, versionId })}`, token, requestId });
+  }
+
+  /** Replaces the tag set (an empty list removes every tag). */
+  putObjectTags(token: string, bucket: string, key: string, versionId: string | undefined, tags: ObjectTag[], requestId?: string): Promise<{ versionId: string }> {
+    return this.http.json({ method: 'PUT', path: `${bucketPath(bucket)}/object-tags${query({ key, versionId })}`, token, requestId, json: { tags } });
+  }
+
+  /** The bucket's CORS rules, null when none are configured; the anonymous token may read them (preflight). */
+  async getBucketCors(token: string, bucket: string, requestId?: string): Promise<CorsRule[] | null> {
+    return (await this.http.json<{ rules: CorsRule[] | null }>({ method: 'GET', path: `${bucketPath(bucket)}/cors`, token, requestId })).rules;
+  }
+
+  /** Replaces (rules) or removes (null) the bucket's CORS configuration. */
+  async putBucketCors(token: string, bucket: string, rules: CorsRule[] | null, requestId?: string): Promise<void> {
+    if (rules === null) await this.http.json<void>({ method: 'DELETE', path: `${bucketPath(bucket)}/cors`, token, requestId });
+    else await this.http.json<void>({ method: 'PUT', path: `${bucketPath(bucket)}/cors`, token, requestId, json: { rules } });
   }
 }
 

@@ -35,6 +35,8 @@ export const S3_ERRORS = {
   NoSuchVersion: [404, 'The specified version does not exist.'],
   NotImplemented: [501, 'A header you provided implies functionality that is not implemented'],
   NotModified: [304, 'Not Modified'],
+  // Not an AWS code: an org's quota (set by its operator) would be exceeded; the message names the limit.
+  QuotaExceeded: [403, 'The request would exceed a quota of your organization.'],
   PreconditionFailed: [412, 'At least one of the pre-conditions you specified did not hold'],
   RequestTimeTooSkewed: [403, 'The difference between the request time and the current time is too large.'],
   RequestTimeout: [400, 'Your socket connection to the server was not read from or written to within the timeout period.'],
@@ -42,6 +44,17 @@ export const S3_ERRORS = {
   SignatureDoesNotMatch: [403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'],
   SlowDown: [503, 'Please reduce your request rate.'],
   XAmzContentSHA256Mismatch: [400, 'The provided \'x-amz-content-sha256\' header does not match what was computed.'],
+  // Object tagging, bucket CORS and browser (POST policy) uploads.
+  InvalidTag: [400, 'The TagKey you have provided is invalid.'],
+  NoSuchCORSConfiguration: [404, 'The CORS configuration does not exist'],
+  // A refused CORS preflight; the message says why (S3 keeps its own typo, "evalution").
+  AccessForbidden: [403, 'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.'],
+  BadRequest: [400, 'Bad Request'],
+  InvalidPolicyDocument: [400, 'The content of the form does not meet the conditions specified in the policy document.'],
+  MalformedPOSTRequest: [400, 'The body of your POST request is not well-formed multipart/form-data.'],
+  IncorrectNumberOfFilesInPostRequest: [400, 'POST requires exactly one file upload per request.'],
+  MaxPostPreDataLengthExceededError: [400, 'Your POST request fields preceding the upload file were too large.'],
+  UnresolvableGrantByEmailAddress: [400, 'The e-mail address you provided does not match any account on record.'],
   ConditionalRequestConflict: [409, 'The conditional request cannot succeed due to a conflicting operation against this resource.'],
 } as const satisfies Record<string, readonly [number, string]>;
 

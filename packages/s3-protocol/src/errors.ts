@@ -52,6 +52,8 @@ export interface S3CodedError extends Error {
   readonly s3Code: string;
   /** What the S3 error says, when the error's own message is for logs (it may name internals). */
   readonly s3Message?: string;
+  /** Extra elements of the S3 error XML (RequestTime, HeadersNotSigned, …). */
+  readonly s3Fields?: Readonly<Record<string, string>>;
 }
 
 function isS3Coded(err: unknown): err is S3CodedError {
@@ -68,7 +70,7 @@ export function toS3Error(err: unknown): unknown {
   if (isS3Error(err)) return err;
   if (isS3Coded(err)) {
     const code = (err.s3Code in S3_ERRORS ? err.s3Code : 'InvalidRequest') as S3ErrorCode;
-    return new S3Error(code, err.s3Message ?? err.message);
+    return new S3Error(code, err.s3Message ?? err.message, { ...err.s3Fields });
   }
   return err;
 }

@@ -10,6 +10,7 @@ export const S3_HEADERS = {
   serverSideEncryption: 'x-amz-server-side-encryption',
   checksumType: 'x-amz-checksum-type',
   checksumAlgorithm: 'x-amz-checksum-algorithm',
+  taggingCount: 'x-amz-tagging-count',
 } as const;
 
 export type ResponseHeaders = Record<string, string | undefined>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { S3Error, isS3Error } from '@excloud/s3-protocol';
 import type { Logger } from './logger';
-import type { ServiceMetrics } from './metrics';
+import { readinessGauge, type ServiceMetrics } from './metrics';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -31,6 +31,7 @@ export function createServiceApp(opts: ServiceAppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: opts.name });
   });
+  readinessGauge(opts.metrics, opts.ready);
   app.get('/readyz', async (_req, res) => {
     try {
       await opts.ready();

@@ -6,4 +6,7 @@ export * from './server';
 export * from './db';
 export * from './migrations';
 export * from './internal-token';
+export * from './service-credentials';
+export * from './blob-capability';
+export * from './hot-path';
 export * from './ttl-cache';

@@ -55,6 +55,9 @@ export function installShutdown(logger: Logger, closers: Array<() => Promise<voi
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // `on`, not `once`: a second signal while draining (Ctrl-C reaches the whole process group and
+  // wrappers such as pnpm and tsx relay it again) must not fall back to the default and kill us
+  // before Postgres and the services have stopped.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }

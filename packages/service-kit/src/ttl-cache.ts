@@ -42,6 +42,15 @@ export class TtlCache<K, V> {
     this.entries.delete(key);
   }
 
+  /** Drops every entry the predicate matches (revocations: all scopes of a key, all keys of an org). */
+  deleteWhere(match: (key: K, value: V) => boolean): void {
+    for (const [key, e] of this.entries) if (match(key, e.value)) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }

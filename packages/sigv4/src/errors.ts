@@ -17,4 +17,8 @@ export class SigV4Error extends Error {
   get s3Code(): string {
     return this.code;
   }
+
+  get s3Fields(): Readonly<Record<string, string>> {
+    return this.details;
+  }
 }

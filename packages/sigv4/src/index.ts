@@ -2,6 +2,8 @@
 export { SigV4Error } from './errors';
 export type { HttpRequestLike, ParsedAuth, PayloadMode } from './types';
 export { parseAuth } from './parse-auth';
+export { parsePostPolicyAuth, postPolicyStringToSign } from './post-policy';
+export type { PostPolicyFields } from './post-policy';
 export { canonicalRequest, credentialScope, stringToSign } from './canonical';
 export { computeSignature, deriveSigningKey, sha256Hex, verifySignature, EMPTY_SHA256 } from './signing';
 export { verifyRequest } from './verify';

@@ -93,14 +93,14 @@ function requestDate(req: HttpRequestLike): string {
   return converted;
 }
 
-interface Scope {
+export interface Scope {
   accessKeyId: string;
   date: string;
   region: string;
   service: string;
 }
 
-function parseCredential(credential: string, amzDate: string, fail: (why: string) => SigV4Error): Scope {
+export function parseCredential(credential: string, amzDate: string, fail: (why: string) => SigV4Error): Scope {
   const parts = credential.split('/');
   // Only the last four parts are the scope, so an access key id containing '/' still parses.
   if (parts.length < 5 || parts.some((p) => p === '')) throw fail(`the Credential is mal-formed; ${CREDENTIAL_FORMAT}`);

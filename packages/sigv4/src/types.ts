@@ -20,7 +20,8 @@ export type PayloadMode =
   | 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 
 export interface ParsedAuth {
-  kind: 'header' | 'presigned';
+  /** `post-policy`: a browser form upload, whose string to sign is the base64 policy itself. */
+  kind: 'header' | 'presigned' | 'post-policy';
   accessKeyId: string;
   /** Credential scope: yyyymmdd. */
   date: string;

@@ -15,7 +15,7 @@ export interface TestDatabase {
 
 export async function baseDatabaseUrl(): Promise<string> {
   const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  if (await reachable(url)) return url;
+  if (await postgresReachable(url)) return url;
   if (process.env.TESTCONTAINERS !== '0' && (await dockerAvailable())) {
     const { PostgreSqlContainer } = require('@testcontainers/postgresql');
     const container = await new PostgreSqlContainer('postgres:16-alpine').start();
@@ -44,7 +44,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function reachable(url: string): Promise<boolean> {
+/** Whether a Postgres answers at `url` within 2 s. */
+export async function postgresReachable(url: string): Promise<boolean> {
   const c = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await c.connect();

@@ -8,6 +8,12 @@ import { generateTokenKey } from './tokens';
 
 const USAGE = `usage: pnpm admin <command>
   create-org <org-id> [name]     create an org (tenant)
+  list-orgs                      list every org
+  suspend-org <org-id>           refuse the org's keys and API tokens (its data stays)
+  resume-org <org-id>
+  create-org-token <org-id> [name]  an org API token for the control API and \`exc login\`; printed once
+  usage <org-id>                 what the org stores, per bucket and in total, and its quotas
+  set-quotas <org-id> <json>     e.g. '{"max_bytes":1048576,"max_objects":null}' (null lifts a limit)
   create-key <org-id>            create an access key; prints the secret once
   list-keys <org-id>             list an org's access keys
   disable-key <access-key-id>    stop a key from signing (reversible with enable-key)
@@ -18,12 +24,32 @@ env: AUTH_URL, AUTH_ADMIN_TOKEN (local mode: read from EXCLOUD_DATA_DIR, default
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return print(USAGE);
   if (command === 'generate-token-key') return print(await generateTokenKey());
   const need = (i: number, what: string) => args[i] ?? fail(`missing ${what}\n${USAGE}`);
   const api = adminApi();
   switch (command) {
     case 'create-org':
       return print(await api('POST', '/orgs', { id: need(0, 'org id'), name: args[1] }));
+    case 'list-orgs':
+      return print(await api('GET', '/orgs'));
+    case 'suspend-org':
+    case 'resume-org':
+      return print(await api('POST', `/orgs/${encodeURIComponent(need(0, 'org id'))}/${command === 'suspend-org' ? 'suspend' : 'resume'}`));
+    case 'create-org-token':
+      return print(await api('POST', `/orgs/${encodeURIComponent(need(0, 'org id'))}/tokens`, args[1] ? { name: args[1] } : {}));
+    case 'set-quotas': {
+      const json = need(1, 'quota JSON');
+      let body: unknown;
+      try {
+        body = JSON.parse(json);
+      } catch {
+        fail(`not JSON: ${json}`);
+      }
+      return print(await api('PUT', `/orgs/${encodeURIComponent(need(0, 'org id'))}/quotas`, body));
+    }
+    case 'usage':
+      return print(await api('GET', `/orgs/${encodeURIComponent(need(0, 'org id'))}/usage`));
     case 'create-key':
       return print(await api('POST', `/orgs/${encodeURIComponent(need(0, 'org id'))}/keys`));
     case 'list-keys':

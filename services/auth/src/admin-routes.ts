@@ -3,29 +3,13 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Pool } from 'pg';
 import { S3Error } from '@excloud/s3-protocol';
 import type { AuthConfig } from './config';
-import type { TokenIssuer } from './tokens';
-import { createAccessKey, createOrg, deleteAccessKey, findOrg, listAccessKeys, setAccessKeyStatus } from './store';
+import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from './store';
 
-/** Org and key management for operators, behind AUTH_ADMIN_TOKEN. Off when no token is configured. */
-export function adminRoutes(pool: Pool, config: AuthConfig, issuer: TokenIssuer): Router {
+/** Key management for operators, behind AUTH_ADMIN_TOKEN. Off when no token is configured. */
+export function adminRoutes(pool: Pool, config: AuthConfig): Router {
   const r = Router();
   r.use(requireAdmin(config.adminToken));
-  r.post('/system-token', async (_req, res) => {
-    res.locals.operation = 'admin_system_token';
-    res.json(await issuer.issueSystem());
-  });
-  r.post('/orgs', async (req, res) => {
-    res.locals.operation = 'admin_create_org';
-    const body = (req.body ?? {}) as { id?: unknown; name?: unknown };
-    if (typeof body.id !== 'string') throw new S3Error('InvalidArgument', 'id is required');
-    res.status(201).json(await createOrg(pool, { id: body.id, name: typeof body.name === 'string' ? body.name : undefined }));
-  });
-  r.get('/orgs/:orgId', async (req, res) => {
-    res.locals.operation = 'admin_get_org';
-    const org = await findOrg(pool, String(req.params.orgId));
-    if (!org) throw new S3Error('InvalidArgument', 'no such org');
-    res.json(org);
-  });
+  // Creating, listing and suspending orgs and their API tokens: control/operator-routes.ts.
   r.post('/orgs/:orgId/keys', async (req, res) => {
     res.locals.operation = 'admin_create_key';
     res.status(201).json(await createAccessKey(pool, config, String(req.params.orgId)));

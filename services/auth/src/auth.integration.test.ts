@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { AuthClient } from '@excloud/internal-client';
+import { AuthClient, fetchSystemToken } from '@excloud/internal-client';
 import { S3Error } from '@excloud/s3-protocol';
-import { createLogger, createTokenVerifier, envReader, UnmigratedDatabaseError } from '@excloud/service-kit';
+import { AUTH_ROUTES } from '@excloud/contracts';
+import { createLogger, createTokenVerifier, envReader, generateInternalCredentials, internalCredentialEnv, UnmigratedDatabaseError } from '@excloud/service-kit';
 import { computeSignature, deriveSigningKey } from '@excloud/sigv4';
 import { createTestDatabase, type TestDatabase } from '@excloud/test-kit';
 import { parseAuthConfig, type AuthConfig } from './config';
@@ -20,6 +21,7 @@ let service: AuthService;
 let client: AuthClient;
 let base: string;
 const adminToken = randomBytes(24).toString('hex');
+const credentials = generateInternalCredentials();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -30,6 +32,7 @@ beforeAll(async () => {
       AUTH_SECRET_KEY: randomBytes(32).toString('base64'),
       AUTH_TOKEN_PRIVATE_JWK: await generateTokenKey(),
       AUTH_ADMIN_TOKEN: adminToken,
+      ...internalCredentialEnv(credentials).auth,
       HOST: '127.0.0.1',
       PORT: '0',
     }),
@@ -38,7 +41,7 @@ beforeAll(async () => {
   await migrateAuth(pool);
   service = await startAuthService(config, { logger });
   base = `http://127.0.0.1:${service.port}`;
-  client = new AuthClient(base);
+  client = new AuthClient(base, credentials.gatewaySecret);
 });
 
 afterAll(async () => {
@@ -116,13 +119,56 @@ describe('orgs', () => {
 
   it('protects the admin API with the admin token', async () => {
     const anon = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"evil"}' });
-    expect(anon.status).toBe(403);
+    // The operator API (control/) answers 401 with a JSON error code for a missing or wrong token.
+    expect(anon.status).toBe(401);
+    expect(await anon.json()).toEqual({ error: { code: 'unauthorized', message: 'missing bearer token' } });
     const wrong = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { authorization: 'Bearer nope', 'content-type': 'application/json' }, body: '{"id":"evil"}' });
-    expect(wrong.status).toBe(403);
+    expect(wrong.status).toBe(401);
     const ok = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{"id":"new-org"}' });
     expect(ok.status).toBe(201);
     const bad = await fetch(`${base}/v1/admin/orgs`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{"id":"../x"}' });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('service credentials', () => {
+  /** A raw call to an auth route with the given bearer credential (or none). */
+  const call = (path: string, credential: string | undefined, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  it.each([
+    ['no credential', () => undefined],
+    ['a wrong credential', () => randomBytes(32).toString('base64url')],
+    ['the janitor’s credential', () => credentials.janitorSecret],
+    ['the admin token', () => adminToken],
+    ['an org token', async () => (await newKey('org-a').then((k) => client.verify({ accessKeyId: k.accessKeyId, date: '20250101', region: 'auto', service: 's3', stringToSign: STS, signature: sign(k.secretAccessKey) }))).token],
+  ])('verify and anonymous-token refuse %s', async (_name, credential) => {
+    const key = await newKey('org-a');
+    const verifyBody = { accessKeyId: key.accessKeyId, date: '20250101', region: 'auto', service: 's3', stringToSign: STS, signature: sign(key.secretAccessKey) };
+    const given = await credential();
+    const verify = await call(AUTH_ROUTES.verify, given, verifyBody);
+    expect(verify.status).toBe(403);
+    expect(await verify.text()).not.toContain('signingKey');
+    expect((await call(AUTH_ROUTES.anonymousToken, given, { orgId: 'org-a' })).status).toBe(403);
+  });
+
+  it('only the janitor gets a system token', async () => {
+    const { token } = await fetchSystemToken(base, credentials.janitorSecret);
+    const verifier = createTokenVerifier({ jwksUrl: `${base}/.well-known/jwks.json` });
+    await expect(verifier.verifySystem(token)).resolves.toBeUndefined();
+    for (const credential of [credentials.gatewaySecret, randomBytes(32).toString('base64url'), adminToken]) {
+      expect(await codeOf(fetchSystemToken(base, credential))).toBe('AccessDenied');
+    }
+    expect((await call(AUTH_ROUTES.systemToken, undefined, {})).status).toBe(403);
+  });
+
+  it('the gateway’s credential opens verify and anonymous-token', async () => {
+    expect((await client.anonymousToken('org-a')).token).toEqual(expect.any(String));
+    expect(await codeOf(client.anonymousToken('no-such-org'))).toBe('AccessDenied');
   });
 });
 
@@ -134,12 +180,8 @@ describe('config', () => {
 });
 
 describe('system tokens', () => {
-  it('are issued only against the admin token and never pass as an org token', async () => {
-    const denied = await fetch(`${base}/v1/admin/system-token`, { method: 'POST' });
-    expect(denied.status).toBe(403);
-    const res = await fetch(`${base}/v1/admin/system-token`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
-    expect(res.status).toBe(200);
-    const { token } = (await res.json()) as { token: string };
+  it('never pass as an org token, nor an org token as a system token', async () => {
+    const { token } = await fetchSystemToken(base, credentials.janitorSecret);
     const verifier = createTokenVerifier({ jwksUrl: `${base}/.well-known/jwks.json` });
     await expect(verifier.verifySystem(token)).resolves.toBeUndefined();
     await expect(verifier.verify(token)).rejects.toThrow();

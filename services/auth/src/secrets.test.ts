@@ -24,7 +24,7 @@ describe('access key secrets at rest', () => {
   it('makes AWS-shaped ids and secrets', () => {
     const ids = new Set(Array.from({ length: 200 }, newAccessKeyId));
     expect(ids.size).toBe(200);
-    for (const id of ids) expect(id).toMatch(/^AK[A-Z2-7]{18}$/);
+    for (const id of ids) expect(id).toMatch(/^AKIA[A-Z2-7]{16}$/);
     expect(newSecretAccessKey()).toMatch(/^[A-Za-z0-9+/]{40}$/);
   });
 });

@@ -26,9 +26,9 @@ export function openSecret(key: Buffer, accessKeyId: string, sealed: string): st
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** 20 characters, `AK` + 18 of base32, like AWS key ids. */
+/** 20 characters, `AKIA` + 16 of base32, like AWS long-term key ids (older `AK…` ids still verify). */
 export function newAccessKeyId(): string {
-  return 'AK' + pick(ID_ALPHABET, 18);
+  return 'AKIA' + pick(ID_ALPHABET, 16);
 }
 
 /** 40 characters of base64 alphabet, like AWS secrets. */

@@ -6,18 +6,23 @@ import {
   createPool,
   createServiceApp,
   createServiceMetrics,
+  instrumentPool,
   createTokenVerifier,
   finishServiceApp,
   orgOf,
   pingDatabase,
   requireOrgToken,
+  requireService,
   startServer,
   type Logger,
 } from '@excloud/service-kit';
 import { createLocalJWKSet } from 'jose';
+import { AUTH_ROUTES } from '@excloud/contracts';
 import { Counter } from 'prom-client';
 import { adminRoutes } from './admin-routes';
+import { controlRoutes } from './control';
 import type { AuthConfig } from './config';
+import { RevocationHub } from './revocations';
 import { AUTH_MIGRATIONS_DIR, findOrg } from './store';
 import { createTokenIssuer } from './tokens';
 import { parseVerifyRequest, verifySigV4 } from './verify';
@@ -29,10 +34,11 @@ export interface AuthService {
 
 export async function startAuthService(config: AuthConfig, opts: { logger: Logger; pool?: Pool }): Promise<AuthService> {
   const logger = opts.logger;
-  const pool = opts.pool ?? createPool({ connectionString: config.databaseUrl, applicationName: 'excloud-auth' });
+  const pool = opts.pool ?? createPool({ connectionString: config.databaseUrl, max: config.dbPoolSize, applicationName: 'excloud-auth' });
   await assertMigrated(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
   const issuer = await createTokenIssuer(config.tokenPrivateJwk, config.tokenTtlSeconds);
   const metrics = createServiceMetrics('auth');
+  instrumentPool(metrics, pool);
   const verifications = new Counter({
     name: 'excloud_auth_verifications_total',
     help: 'Signature verifications by result',
@@ -41,16 +47,22 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   });
   // auth checks its own tokens with its own public key: no HTTP round trip to itself.
   const ownTokens = createTokenVerifier({ keys: createLocalJWKSet(issuer.jwks) });
+  const revocations = new RevocationHub(config.databaseUrl, logger);
+  await revocations.start();
 
   const app = createServiceApp({ name: 'auth', logger, metrics, ready: () => pingDatabase(pool) });
+  // The control plane (its own JSON parsing and error format) ahead of the internal routes.
+  app.use(controlRoutes({ pool, config, issuer, logger }));
   app.use(express.json({ limit: '64kb' }));
-  app.get('/.well-known/jwks.json', (_req, res) => {
+  app.get(AUTH_ROUTES.jwks, (_req, res) => {
     res.locals.operation = 'jwks';
     res.setHeader('cache-control', 'public, max-age=300');
     res.json(issuer.jwks);
   });
-  app.post('/v1/verify', async (req, res) => {
+  // Only the gateway verifies signatures: the answer (a signing key and an org token) is as good as the secret.
+  app.post(AUTH_ROUTES.verify, async (req, res) => {
     res.locals.operation = 'verify';
+    requireService(config.serviceCredentials, req.headers, ['gateway']);
     try {
       const result = await verifySigV4({ pool, config, issuer }, parseVerifyRequest(req.body));
       verifications.inc({ result: 'ok' });
@@ -62,12 +74,19 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
   });
   // The gateway's token for unsigned requests on an org's host. It proves nothing about the
   // caller; metadata lets it read only buckets and objects whose ACL is public.
-  app.post('/v1/anonymous-token', async (req, res) => {
+  app.post(AUTH_ROUTES.anonymousToken, async (req, res) => {
     res.locals.operation = 'anonymous_token';
+    requireService(config.serviceCredentials, req.headers, ['gateway']);
     const orgId = (req.body as { orgId?: unknown } | undefined)?.orgId;
     const org = typeof orgId === 'string' ? await findOrg(pool, orgId) : null;
-    if (!org) throw new S3Error('AccessDenied');
+    if (!org || org.status !== 'active') throw new S3Error('AccessDenied');
     res.json(await issuer.issueAnonymous(org.id));
+  });
+  // The janitor's cross-org token, against its own service credential (no operator secret in the janitor).
+  app.post(AUTH_ROUTES.systemToken, async (req, res) => {
+    res.locals.operation = 'system_token';
+    requireService(config.serviceCredentials, req.headers, ['janitor']);
+    res.json(await issuer.issueSystem());
   });
   app.get('/v1/orgs/:orgId', requireOrgToken(ownTokens, { allowAnonymous: true }), async (req, res) => {
     res.locals.operation = 'get_org';
@@ -77,7 +96,12 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     if (!org) throw new S3Error('AccessDenied');
     res.json({ id: org.id, name: org.name, canonicalId: org.canonicalId });
   });
-  app.use('/v1/admin', adminRoutes(pool, config, issuer));
+  // Pushes key and org revocations to the gateways (server-sent events; see revocations.ts).
+  app.get(AUTH_ROUTES.revocations, (req, res) => {
+    requireService(config.serviceCredentials, req.headers, ['gateway']);
+    revocations.handler(req, res);
+  });
+  app.use('/v1/admin', adminRoutes(pool, config));
   finishServiceApp(app, logger);
 
   const server = await startServer({
@@ -91,5 +115,11 @@ export async function startAuthService(config: AuthConfig, opts: { logger: Logge
     },
   });
   logger.info('auth listening', { port: server.port, adminApi: Boolean(config.adminToken) });
-  return { port: server.port, close: server.close };
+  return {
+    port: server.port,
+    close: async () => {
+      await revocations.close();
+      await server.close();
+    },
+  };
 }

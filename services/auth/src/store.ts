@@ -12,16 +12,20 @@ export function migrateAuth(pool: Pool): Promise<string[]> {
   return runMigrations(pool, { service: 'auth', dir: AUTH_MIGRATIONS_DIR });
 }
 
+export type OrgStatus = 'active' | 'suspended';
+
 export interface Org {
   id: OrgId;
   name: string;
   canonicalId: string;
+  status: OrgStatus;
   createdAt: string;
 }
 
 export interface AccessKeySummary {
   accessKeyId: string;
   orgId: OrgId;
+  name: string | null;
   status: 'active' | 'inactive';
   createdAt: string;
 }
@@ -35,10 +39,11 @@ interface OrgRow {
   id: string;
   name: string;
   canonical_id: string;
+  status: OrgStatus;
   created_at: Date;
 }
 
-const toOrg = (r: OrgRow): Org => ({ id: asOrgId(r.id), name: r.name, canonicalId: r.canonical_id, createdAt: r.created_at.toISOString() });
+const toOrg = (r: OrgRow): Org => ({ id: asOrgId(r.id), name: r.name, canonicalId: r.canonical_id, status: r.status, createdAt: r.created_at.toISOString() });
 
 /** The S3 canonical user id: 64 hex characters, stable for the org's lifetime. */
 export function canonicalIdFor(orgId: string): string {
@@ -62,48 +67,88 @@ export async function findOrg(pool: Pool, orgId: string): Promise<Org | null> {
   return r.rows[0] ? toOrg(r.rows[0]) : null;
 }
 
+export async function listOrgs(pool: Pool): Promise<Org[]> {
+  const r = await pool.query<OrgRow>('SELECT * FROM orgs ORDER BY id');
+  return r.rows.map(toOrg);
+}
+
+/**
+ * Suspends or reactivates an org. Suspension is pushed to every gateway (the trigger in migration
+ * 002 notifies, auth relays): the org's keys are refused within a second or two.
+ */
+export async function setOrgStatus(pool: Pool, orgId: string, status: OrgStatus): Promise<boolean> {
+  const r = await pool.query('UPDATE orgs SET status = $2 WHERE id = $1 AND status <> $2', [orgId, status]);
+  if ((r.rowCount ?? 0) > 0) return true;
+  return (await findOrg(pool, orgId)) !== null;
+}
+
 export async function createAccessKey(
   pool: Pool,
   config: SecretKeyHolder,
   orgId: string,
-): Promise<{ accessKeyId: string; secretAccessKey: string; orgId: OrgId }> {
+  opts: { name?: string } = {},
+): Promise<{ accessKeyId: string; secretAccessKey: string; orgId: OrgId; name: string | null; status: 'active'; createdAt: string }> {
   if (!(await findOrg(pool, orgId))) throw new S3Error('InvalidArgument', `no such org: ${orgId}`);
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
-  await pool.query('INSERT INTO access_keys (access_key_id, org_id, secret_ciphertext) VALUES ($1, $2, $3)', [
-    accessKeyId,
-    orgId,
-    sealSecret(config.secretKey, accessKeyId, secretAccessKey),
-  ]);
-  return { accessKeyId, secretAccessKey, orgId: asOrgId(orgId) };
+  const r = await pool.query<{ created_at: Date }>(
+    'INSERT INTO access_keys (access_key_id, org_id, secret_ciphertext, name) VALUES ($1, $2, $3, $4) RETURNING created_at',
+    [accessKeyId, orgId, sealSecret(config.secretKey, accessKeyId, secretAccessKey), opts.name ?? null],
+  );
+  return { accessKeyId, secretAccessKey, orgId: asOrgId(orgId), name: opts.name ?? null, status: 'active', createdAt: r.rows[0]!.created_at.toISOString() };
 }
+
+interface KeyRow {
+  access_key_id: string;
+  org_id: string;
+  name: string | null;
+  status: 'active' | 'inactive';
+  created_at: Date;
+}
+const KEY_COLUMNS = 'access_key_id, org_id, name, status, created_at';
+const toKey = (k: KeyRow): AccessKeySummary => ({
+  accessKeyId: k.access_key_id,
+  orgId: asOrgId(k.org_id),
+  name: k.name,
+  status: k.status,
+  createdAt: k.created_at.toISOString(),
+});
 
 export async function listAccessKeys(pool: Pool, orgId: string): Promise<AccessKeySummary[]> {
-  const r = await pool.query<{ access_key_id: string; org_id: string; status: 'active' | 'inactive'; created_at: Date }>(
-    'SELECT access_key_id, org_id, status, created_at FROM access_keys WHERE org_id = $1 ORDER BY created_at',
-    [orgId],
+  const r = await pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM access_keys WHERE org_id = $1 ORDER BY created_at, access_key_id`, [orgId]);
+  return r.rows.map(toKey);
+}
+
+/**
+ * Deleting a key is immediate in auth; gateways stop accepting it once their short cache expires.
+ * With `scope`, only a key of that org is touched: another org's key reads as absent.
+ */
+export async function deleteAccessKey(pool: Pool, accessKeyId: string, scope?: OrgId): Promise<boolean> {
+  const r = await pool.query('DELETE FROM access_keys WHERE access_key_id = $1 AND ($2::text IS NULL OR org_id = $2)', [accessKeyId, scope ?? null]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function setAccessKeyStatus(pool: Pool, accessKeyId: string, status: 'active' | 'inactive', scope?: OrgId): Promise<AccessKeySummary | null> {
+  const r = await pool.query<KeyRow>(
+    `UPDATE access_keys SET status = $2 WHERE access_key_id = $1 AND ($3::text IS NULL OR org_id = $3) RETURNING ${KEY_COLUMNS}`,
+    [accessKeyId, status, scope ?? null],
   );
-  return r.rows.map((k) => ({ accessKeyId: k.access_key_id, orgId: asOrgId(k.org_id), status: k.status, createdAt: k.created_at.toISOString() }));
+  return r.rows[0] ? toKey(r.rows[0]) : null;
 }
 
-/** Deleting a key is immediate in auth; gateways stop accepting it once their short cache expires. */
-export async function deleteAccessKey(pool: Pool, accessKeyId: string): Promise<boolean> {
-  const r = await pool.query('DELETE FROM access_keys WHERE access_key_id = $1', [accessKeyId]);
-  return (r.rowCount ?? 0) > 0;
-}
-
-export async function setAccessKeyStatus(pool: Pool, accessKeyId: string, status: 'active' | 'inactive'): Promise<boolean> {
-  const r = await pool.query('UPDATE access_keys SET status = $2 WHERE access_key_id = $1', [accessKeyId, status]);
-  return (r.rowCount ?? 0) > 0;
-}
-
-/** The active key's org and clear secret, or null when the key is unknown or inactive. */
-export async function lookupActiveKey(pool: Pool, config: SecretKeyHolder, accessKeyId: string): Promise<{ orgId: OrgId; secret: string } | null> {
-  const r = await pool.query<{ org_id: string; secret_ciphertext: string }>(
-    `SELECT org_id, secret_ciphertext FROM access_keys WHERE access_key_id = $1 AND status = 'active'`,
+/** The active key's org (and its status) and clear secret, or null when the key is unknown or inactive. */
+export async function lookupActiveKey(
+  pool: Pool,
+  config: SecretKeyHolder,
+  accessKeyId: string,
+): Promise<{ orgId: OrgId; orgStatus: OrgStatus; secret: string } | null> {
+  const r = await pool.query<{ org_id: string; org_status: OrgStatus; secret_ciphertext: string }>(
+    `SELECT k.org_id, o.status AS org_status, k.secret_ciphertext
+       FROM access_keys k JOIN orgs o ON o.id = k.org_id
+      WHERE k.access_key_id = $1 AND k.status = 'active'`,
     [accessKeyId],
   );
   const row = r.rows[0];
   if (!row) return null;
-  return { orgId: asOrgId(row.org_id), secret: openSecret(config.secretKey, accessKeyId, row.secret_ciphertext) };
+  return { orgId: asOrgId(row.org_id), orgStatus: row.org_status, secret: openSecret(config.secretKey, accessKeyId, row.secret_ciphertext) };
 }

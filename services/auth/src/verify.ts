@@ -53,6 +53,8 @@ export async function verifySigV4(
   if (!verifySignature(signingKey, req.stringToSign, req.signature)) {
     throw new S3Error('SignatureDoesNotMatch', undefined, { AWSAccessKeyId: req.accessKeyId });
   }
+  // Only a caller who proved the secret learns that the org is suspended.
+  if (key.orgStatus !== 'active') throw new S3Error('AccountProblem', 'Your organization is suspended.');
   const { token, expiresAt } = await deps.issuer.issue(key.orgId);
   return { orgId: key.orgId, accessKeyId: req.accessKeyId, signingKey: signingKey.toString('hex'), token, tokenExpiresAt: expiresAt };
 }

@@ -1,6 +1,5 @@
 import { assertValidBlobId } from '@excloud/blob-backend';
-import { asOrgId } from '@excloud/contracts';
-import { newBlobId, ownsBlob } from './blob-id';
+import { asOrgId, newBlobId, ownsBlob } from '@excloud/contracts';
 
 const org = asOrgId('acme-co');
 

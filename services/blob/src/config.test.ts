@@ -6,7 +6,8 @@ import { createBlobBackend } from './backend-factory';
 import { parseBlobConfig } from './config';
 
 const key = () => randomBytes(32).toString('base64');
-const parse = (env: Record<string, string>) => parseBlobConfig(envReader(env));
+/** Every case carries capability keys unless it says otherwise: they are required. */
+const parse = (env: Record<string, string>) => parseBlobConfig(envReader({ BLOB_CAPABILITY_KEYS: `c1:${key()}`, ...env }));
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -61,4 +62,13 @@ it('builds a filesystem backend by default', () => {
   const config = parse({ BLOB_MASTER_KEYS: `k1:${key()}`, BLOB_FS_ROOT: '/tmp/x-blobs', BLOB_FSYNC: 'false' });
   expect(config.fsync).toBe(false);
   expect(createBlobBackend(config).name).toBe('fs');
+});
+
+it.each([
+  ['missing', ''],
+  ['too short', `c1:${randomBytes(16).toString('base64')}`],
+  ['without a kid', key()],
+])('rejects BLOB_CAPABILITY_KEYS that is %s', (_name, value) => {
+  const err = configError({ BLOB_MASTER_KEYS: `k1:${key()}`, BLOB_CAPABILITY_KEYS: value });
+  expect(err.variable).toBe('BLOB_CAPABILITY_KEYS');
 });

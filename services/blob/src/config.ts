@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_PORTS } from '@excloud/contracts';
 import { KeyRingError, parseKeyRing, type KeyRing } from '@excloud/crypto';
-import { ConfigError, readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
+import { ConfigError, parseCapabilityKeys, readBaseConfig, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
 
 export type BlobBackendKind = 'fs' | 's3';
 
@@ -19,8 +19,12 @@ export interface BlobConfig extends BaseConfig {
   /** Absolute path of the filesystem backend's root. */
   fsRoot: string;
   fsync: boolean;
+  /** Temp files of the filesystem backend older than this are crash leftovers and are removed. */
+  tempGraceSeconds: number;
   /** Parsed at config time so a bad BLOB_MASTER_KEYS stops the process at boot, not at the first PUT. */
   keyRing: KeyRing;
+  /** Checks the gateway's per-request blob capabilities. */
+  capabilityKeys: CapabilityKeys;
   /** Only set when backend is 's3'. */
   s3?: BlobS3Config;
 }
@@ -33,7 +37,10 @@ export function parseBlobConfig(env: EnvReader): BlobConfig {
     backend,
     fsRoot: resolve(env.str('BLOB_FS_ROOT', '.data/blobs')),
     fsync: env.bool('BLOB_FSYNC', true),
+    // A live PUT refreshes its temp file's mtime with every write, so an hour of silence means its writer died.
+    tempGraceSeconds: env.int('BLOB_TEMP_GRACE_SECONDS', 3600, { min: 1 }),
     keyRing: readKeyRing(env),
+    capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
     s3: backend === 's3' ? readS3Config(env) : undefined,
   };
 }

@@ -1,12 +1,14 @@
 import { createLogger, envReader, installShutdown, loadConfigOrExit } from '@excloud/service-kit';
 import { parseBlobConfig } from './config';
 import { startBlobService } from './service';
+import { startTempSweeper } from './temp-sweep';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('blob', () => parseBlobConfig(envReader()));
   const logger = createLogger({ service: 'blob' }, { level: config.logLevel });
   const service = await startBlobService(config, { logger });
-  installShutdown(logger, [() => service.close()]);
+  const sweeper = startTempSweeper(config, logger);
+  installShutdown(logger, [async () => sweeper.stop(), () => service.close()]);
 }
 
 main().catch((err) => {

@@ -1,3 +1,5 @@
+import { mintCapability } from '@excloud/service-kit';
+import type { OrgId } from '@excloud/contracts';
 import { randomBytes } from 'node:crypto';
 import { MemoryBackend } from '@excloud/blob-backend';
 import type { BlobPutResult, ManifestPart } from '@excloud/contracts';
@@ -20,13 +22,13 @@ const plaintext = randomBytes(L);
 
 let svc: TestBlobService;
 let backend: SpyBackend;
-let token: string;
+let token: OrgId;
 let part: ManifestPart;
 
 beforeAll(async () => {
   backend = new SpyBackend();
   svc = await startTestBlobService(backend);
-  token = await svc.token('acme');
+  token = svc.org('acme');
   const put: BlobPutResult = await svc.client.put(token, chunked(plaintext, 10_000), {});
   part = { blobId: put.blobId, size: put.size, encryption: put.encryption };
 });
@@ -56,11 +58,12 @@ it.each([
 ])('%s is InvalidRange', async (_name, range) => {
   const http = new InternalClient(svc.url);
   const headers = {
+    'x-blob-capability': mintCapability(svc.config.capabilityKeys, { orgId: token, op: 'get', blobId: part.blobId }),
     'x-blob-key': Buffer.from(JSON.stringify(part.encryption)).toString('base64url'),
     'x-blob-size': String(L),
     'x-blob-range': range,
   };
-  await expect(http.raw({ method: 'GET', path: `/v1/blobs/${part.blobId}`, token, headers })).rejects.toMatchObject({
+  await expect(http.raw({ method: 'GET', path: `/v1/blobs/${part.blobId}`, headers })).rejects.toMatchObject({
     code: 'InvalidRange',
     status: 416,
   });
@@ -81,7 +84,7 @@ it('answers 404 NoSuchKey for a missing blob', async () => {
 it('rejects a malformed key header as InvalidArgument', async () => {
   const http = new InternalClient(svc.url);
   await expect(
-    http.raw({ method: 'GET', path: `/v1/blobs/${part.blobId}`, token, headers: { 'x-blob-key': 'not json', 'x-blob-size': String(L) } }),
+    http.raw({ method: 'GET', path: `/v1/blobs/${part.blobId}`, headers: { 'x-blob-capability': mintCapability(svc.config.capabilityKeys, { orgId: token, op: 'get', blobId: part.blobId }), 'x-blob-key': 'not json', 'x-blob-size': String(L) } }),
   ).rejects.toMatchObject({ code: 'InvalidArgument' });
 });
 

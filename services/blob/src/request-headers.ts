@@ -1,26 +1,19 @@
-import type { Request } from 'express';
-import { header, type BlobKeyInfo } from '@excloud/contracts';
+import type { IncomingMessage } from 'node:http';
+import { INTERNAL_HEADERS, header, type BlobKeyInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 
-/** Headers of the internal blob API (the client in internal-client sets exactly these). */
-export const BLOB_HEADERS = {
-  checksums: 'x-blob-checksums',
-  maxSize: 'x-blob-max-size',
-  contentLength: 'x-blob-content-length',
-  key: 'x-blob-key',
-  size: 'x-blob-size',
-  range: 'x-blob-range',
-} as const;
+/** Headers of the internal blob API, as the contract spells them for client and server. */
+export const BLOB_HEADERS = INTERNAL_HEADERS;
 
 export { header } from '@excloud/contracts';
 
-export function optionalSize(req: Request, name: string): number | undefined {
+export function optionalSize(req: IncomingMessage, name: string): number | undefined {
   const raw = header(req, name);
   if (raw === undefined) return undefined;
   return parseSize(raw, name);
 }
 
-export function requiredSize(req: Request, name: string): number {
+export function requiredSize(req: IncomingMessage, name: string): number {
   const raw = header(req, name);
   if (raw === undefined) throw new S3Error('InvalidArgument', `missing ${name}`);
   return parseSize(raw, name);
@@ -33,7 +26,7 @@ function parseSize(raw: string, name: string): number {
 }
 
 /** `x-blob-key` is base64url(JSON(BlobKeyInfo)): the manifest's encryption entry, sent back verbatim. */
-export function parseKeyHeader(req: Request): BlobKeyInfo {
+export function parseKeyHeader(req: IncomingMessage): BlobKeyInfo {
   const raw = header(req, BLOB_HEADERS.key);
   if (raw === undefined) throw new S3Error('InvalidArgument', `missing ${BLOB_HEADERS.key}`);
   let parsed: unknown;
@@ -50,7 +43,7 @@ export function parseKeyHeader(req: Request): BlobKeyInfo {
 }
 
 /** Inclusive plaintext range `<start>-<end>`; it must lie inside the blob. */
-export function parseRangeHeader(req: Request, size: number): { start: number; end: number } | undefined {
+export function parseRangeHeader(req: IncomingMessage, size: number): { start: number; end: number } | undefined {
   const raw = header(req, BLOB_HEADERS.range);
   if (raw === undefined) return undefined;
   const m = /^\s*(\d+)-(\d+)\s*$/.exec(raw);

@@ -1,3 +1,4 @@
+import type { OrgId } from '@excloud/contracts';
 import { createHash, randomBytes } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { MemoryBackend } from '@excloud/blob-backend';
@@ -12,12 +13,12 @@ const ORG = 'acme';
 
 let svc: TestBlobService;
 let backend: MemoryBackend;
-let token: string;
+let token: OrgId;
 
 beforeAll(async () => {
   backend = new MemoryBackend();
   svc = await startTestBlobService(backend);
-  token = await svc.token(ORG);
+  token = svc.org(ORG);
 });
 afterAll(() => svc.close());
 

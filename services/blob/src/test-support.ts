@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { BlobBackend } from '@excloud/blob-backend';
-import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER } from '@excloud/contracts';
+import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, asOrgId, type OrgId } from '@excloud/contracts';
 import { BlobClient } from '@excloud/internal-client';
-import { createLogger, createTokenVerifier, envReader } from '@excloud/service-kit';
+import { SYSTEM_SUBJECT, createLogger, createTokenVerifier, envReader, generateInternalCredentials, mintCapability } from '@excloud/service-kit';
 import { parseBlobConfig, type BlobConfig } from './config';
 import { startBlobService } from './service';
 
@@ -17,16 +17,19 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     LOG_LEVEL: 'error',
     BLOB_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     BLOB_FSYNC: 'false',
+    BLOB_CAPABILITY_KEYS: generateInternalCredentials().blobCapabilityKeys,
     ...extra,
   };
 }
 
 export interface TestBlobService {
   url: string;
+  /** Mints capabilities with the service's own key, as the gateway does. */
   client: BlobClient;
   config: BlobConfig;
-  /** An internal token for `org` signed by the key the service trusts. */
-  token(org: string): Promise<string>;
+  org(name: string): OrgId;
+  /** The janitor's system token, signed by the key the service trusts. */
+  systemToken(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -42,12 +45,13 @@ export async function startTestBlobService(backend: BlobBackend, env: Record<str
   const url = `http://127.0.0.1:${service.port}`;
   return {
     url,
-    client: new BlobClient(url),
+    client: new BlobClient(url, (capability) => mintCapability(config.capabilityKeys, capability)),
     config,
-    token: (org) =>
-      new SignJWT({})
+    org: asOrgId,
+    systemToken: () =>
+      new SignJWT({ scope: 'system' })
         .setProtectedHeader({ alg: 'ES256' })
-        .setSubject(org)
+        .setSubject(SYSTEM_SUBJECT)
         .setAudience(INTERNAL_TOKEN_AUDIENCE)
         .setIssuer(INTERNAL_TOKEN_ISSUER)
         .setExpirationTime('5m')

@@ -65,7 +65,9 @@ function grantee(kind: string, value: string, owner: Owner): AclGrant['grantee']
     if (value !== ALL_USERS_URI && value !== AUTHENTICATED_USERS_URI) throw new S3Error('InvalidArgument', 'Invalid group uri', { ArgumentName: 'Group/URI', ArgumentValue: value });
     return { type: 'Group', uri: value };
   }
-  throw new S3Error('NotImplemented', 'Grants by email address are not supported');
+  // S3 resolves e-mail grantees to accounts; an address names no tenant here, so, as S3 answers
+  // for an address it cannot resolve, the grant is refused.
+  throw new S3Error('UnresolvableGrantByEmailAddress', undefined, { EmailAddress: value });
 }
 
 function grantsFromPolicy(body: string, owner: Owner): AclGrant[] {

@@ -62,4 +62,33 @@ describe('Authenticator', () => {
     await a.authenticate(signedRequest('/b/2'), 'r');
     expect(calls).toHaveLength(2);
   });
+
+  it('drops a revoked key, or every key of a suspended org, at once however long the TTL', async () => {
+    const { auth, calls } = fakeAuth();
+    const a = new Authenticator(auth, 3_600_000);
+    await a.authenticate(signedRequest('/b/1'), 'r');
+    a.revoke({ accessKeyId: 'AKIAOTHERKEY00000000' });
+    a.revoke({ orgId: 'other-org' });
+    await a.authenticate(signedRequest('/b/2'), 'r');
+    expect(calls).toHaveLength(1);
+    a.revoke({ accessKeyId: KEY_ID });
+    await a.authenticate(signedRequest('/b/3'), 'r');
+    expect(calls).toHaveLength(2);
+    a.revoke({ orgId: 'acme' });
+    await a.authenticate(signedRequest('/b/4'), 'r');
+    expect(calls).toHaveLength(3);
+    a.clear();
+    await a.authenticate(signedRequest('/b/5'), 'r');
+    expect(calls).toHaveLength(4);
+  });
+
+  it('does not cache an answer that was in flight when a revocation arrived', async () => {
+    const { auth, calls } = fakeAuth();
+    const a = new Authenticator(auth, 3_600_000);
+    const inFlight = a.authenticate(signedRequest('/b/1'), 'r');
+    a.revoke({ accessKeyId: KEY_ID });
+    expect((await inFlight)?.orgId).toBe('acme');
+    await a.authenticate(signedRequest('/b/2'), 'r');
+    expect(calls).toHaveLength(2);
+  });
 });

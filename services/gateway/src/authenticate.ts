@@ -7,10 +7,13 @@ import {
   canonicalRequest,
   checkRequestTime,
   parseAuth,
+  parsePostPolicyAuth,
+  postPolicyStringToSign,
   stringToSign,
   verifySignature,
   type HttpRequestLike,
   type ParsedAuth,
+  type PostPolicyFields,
 } from '@excloud/sigv4';
 
 /** An authenticated caller: the org comes from auth's answer, never from the request. */
@@ -51,6 +54,15 @@ export class AnonymousTokens {
     }
     return { anonymous: true, orgId, token };
   }
+
+  /** A suspended org's anonymous token is dropped at once (auth refuses to mint another). */
+  revoke(r: { accessKeyId: string } | { orgId: string }): void {
+    if ('orgId' in r) this.cache.delete(r.orgId);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
 }
 
 interface CachedKey {
@@ -62,12 +74,17 @@ interface CachedKey {
 
 /**
  * Verifies SigV4. A signing key proven once is cached per (key id, scope) for a short TTL so
- * steady traffic needs no call to auth; after the TTL auth is asked again, so a deleted key stops
- * working within that time.
+ * steady traffic needs no call to auth. Revocations pushed by auth (revocation-feed.ts) drop
+ * entries at once; the TTL bounds revocation delay only while that feed is down.
  */
 export class Authenticator {
   private readonly cache: TtlCache<string, CachedKey>;
   private readonly inflight = new Map<string, Promise<CachedKey>>();
+  /**
+   * Bumped by every revocation: an answer from auth that was in flight across one is used for
+   * its own request but not cached, since it may predate the revocation.
+   */
+  private generation = 0;
 
   constructor(
     private readonly auth: AuthClient,
@@ -83,10 +100,26 @@ export class Authenticator {
     sigv4(() => checkRequestTime(parsed, new Date()));
     const creq = canonicalRequest(like, parsed);
     const sts = stringToSign(parsed, creq);
+    return this.verified(parsed, sts, requestId, () => signatureMismatch(parsed, sts, creq));
+  }
+
+  /**
+   * A browser form upload: the signature covers the base64 policy document (the policy's own
+   * expiration bounds its lifetime, not the request time), verified with the same cached keys.
+   */
+  async authenticatePostPolicy(fields: PostPolicyFields & { policy: string }, requestId: string): Promise<Caller> {
+    const parsed = sigv4(() => parsePostPolicyAuth(fields));
+    const sts = postPolicyStringToSign(fields.policy);
+    return this.verified(parsed, sts, requestId, () =>
+      new S3Error('SignatureDoesNotMatch', undefined, { AWSAccessKeyId: parsed.accessKeyId, StringToSign: sts, SignatureProvided: parsed.signature }),
+    );
+  }
+
+  private async verified(parsed: ParsedAuth, sts: string, requestId: string, mismatch: () => S3Error): Promise<Caller> {
     const cacheKey = `${parsed.accessKeyId}/${parsed.date}/${parsed.region}/${parsed.service}`;
     const hit = this.cache.get(cacheKey);
     if (hit) {
-      if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
+      if (!verifySignature(hit.signingKey, sts, parsed.signature)) throw mismatch();
       return { orgId: hit.orgId, accessKeyId: parsed.accessKeyId, token: hit.token, signingKey: hit.signingKey, auth: parsed };
     }
     // One request per scope asks auth; the others wait for its signing key and check their own
@@ -95,10 +128,11 @@ export class Authenticator {
     if (pending) {
       const shared = await pending.catch(() => undefined);
       if (shared) {
-        if (!verifySignature(shared.signingKey, sts, parsed.signature)) throw signatureMismatch(parsed, sts, creq);
+        if (!verifySignature(shared.signingKey, sts, parsed.signature)) throw mismatch();
         return { orgId: shared.orgId, accessKeyId: parsed.accessKeyId, token: shared.token, signingKey: shared.signingKey, auth: parsed };
       }
     }
+    const generation = this.generation;
     const fetching = this.fetchKey(parsed, sts, requestId);
     this.inflight.set(cacheKey, fetching);
     let entry: CachedKey;
@@ -106,14 +140,33 @@ export class Authenticator {
       entry = await fetching;
     } catch (err) {
       this.cache.delete(cacheKey);
-      if (err instanceof S3Error && err.code === 'SignatureDoesNotMatch') throw signatureMismatch(parsed, sts, creq);
+      if (err instanceof S3Error && err.code === 'SignatureDoesNotMatch') throw mismatch();
       throw err;
     } finally {
       if (this.inflight.get(cacheKey) === fetching) this.inflight.delete(cacheKey);
     }
     // Tokens are refreshed a minute before they expire so downstream never sees a stale one.
-    this.cache.set(cacheKey, entry, entry.tokenExpiresAt - 60_000);
+    if (generation === this.generation) this.cache.set(cacheKey, entry, entry.tokenExpiresAt - 60_000);
     return { orgId: entry.orgId, accessKeyId: parsed.accessKeyId, token: entry.token, signingKey: entry.signingKey, auth: parsed };
+  }
+
+  /** Drops every cached verification of one access key, or of every key of one org. */
+  revoke(r: { accessKeyId: string } | { orgId: string }): void {
+    this.generation += 1;
+    this.inflight.clear();
+    if ('accessKeyId' in r) {
+      const prefix = `${r.accessKeyId}/`;
+      this.cache.deleteWhere((k) => k.startsWith(prefix));
+    } else {
+      this.cache.deleteWhere((_k, v) => v.orgId === r.orgId);
+    }
+  }
+
+  /** After the feed reconnects: anything may have been revoked while it was down. */
+  clear(): void {
+    this.generation += 1;
+    this.inflight.clear();
+    this.cache.clear();
   }
 
   private async fetchKey(parsed: ParsedAuth, sts: string, requestId: string): Promise<CachedKey> {

@@ -18,7 +18,7 @@ export async function commitBlob<T>(ctx: OperationContext, write: () => Promise<
 
 /** Delete a blob nothing references. A failure is logged, not thrown: the orphan sweep reclaims it. */
 export async function discardBlob(ctx: OperationContext, blobId: string): Promise<void> {
-  await ctx.services.blob.delete(ctx.caller.token, blobId, ctx.requestId).catch((err: unknown) => {
+  await ctx.services.blob.delete(ctx.caller.orgId, blobId, ctx.requestId).catch((err: unknown) => {
     ctx.log.warn('could not discard unreferenced blob', { blobId, err: err instanceof Error ? err : new Error(String(err)) });
   });
 }

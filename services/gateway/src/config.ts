@@ -1,11 +1,13 @@
-import { readBaseConfig, type BaseConfig, type EnvReader } from '@excloud/service-kit';
-import { DEFAULT_PORTS } from '@excloud/contracts';
+import { ConfigError, parseCapabilityKeys, readBaseConfig, readServiceSecret, type BaseConfig, type CapabilityKeys, type EnvReader } from '@excloud/service-kit';
+import { DEFAULT_PORTS, asOrgId, isValidOrgId, type OrgId } from '@excloud/contracts';
 
 export interface GatewayConfig extends BaseConfig {
   /** Hosts `<org>.<baseDomain>` and `<bucket>.<org>.<baseDomain>` address an org. */
   baseDomain: string;
   /** A Host outside the base domain resolves to the org owning the access key. */
   localHostsUseKeyOrg: boolean;
+  /** The org an unsigned request on a Host outside the base domain addresses (local mode: its own org). */
+  defaultOrg?: OrgId;
   authUrl: string;
   metadataUrl: string;
   blobUrl: string;
@@ -16,6 +18,14 @@ export interface GatewayConfig extends BaseConfig {
   region: string;
   /** Port of /healthz, /readyz and /metrics (the S3 port has no free paths). */
   opsPort: number;
+  /** Subscribe to auth's revocation stream so revoked keys and suspended orgs are refused at once. */
+  revocationFeed: boolean;
+  /** How often per-org usage counters are flushed to metadata. */
+  usageFlushMs: number;
+  /** The gateway's own credential at auth: only it may verify signatures. */
+  serviceSecret: string;
+  /** Signs the per-request blob capabilities the blob service checks. */
+  capabilityKeys: CapabilityKeys;
 }
 
 export function parseGatewayConfig(env: EnvReader): GatewayConfig {
@@ -25,6 +35,8 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     baseDomain: env.str('GATEWAY_BASE_DOMAIN', 'buckets.localhost').toLowerCase(),
     // On by default so `aws --endpoint-url http://127.0.0.1:9000` works in local use.
     localHostsUseKeyOrg: env.bool('GATEWAY_LOCAL_HOSTS_USE_KEY_ORG', true),
+    // Unset: anonymous requests must name their org in the Host, as in production.
+    defaultOrg: parseDefaultOrg(env.optional('GATEWAY_DEFAULT_ORG')),
     authUrl: env.url('AUTH_URL', `http://127.0.0.1:${DEFAULT_PORTS.auth}`),
     metadataUrl: env.url('METADATA_URL', `http://127.0.0.1:${DEFAULT_PORTS.metadata}`),
     blobUrl: env.url('BLOB_URL', `http://127.0.0.1:${DEFAULT_PORTS.blob}`),
@@ -35,5 +47,17 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     // What GetBucketLocation answers; clients may sign with any region.
     region: env.str('GATEWAY_REGION', 'auto'),
     opsPort: env.int('GATEWAY_OPS_PORT', 9090, { min: 0, max: 65535 }),
+    // On: revocation within a second or two; the cache TTL above is the fallback while it is down.
+    revocationFeed: env.bool('GATEWAY_REVOCATION_FEED', true),
+    // Five seconds: usage reaches the hourly rows promptly at one request per active org per flush.
+    usageFlushMs: env.int('GATEWAY_USAGE_FLUSH_MS', 5_000, { min: 100, max: 600_000 }),
+    serviceSecret: readServiceSecret(env.optional('INTERNAL_SERVICE_SECRET')),
+    capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
   };
+}
+
+function parseDefaultOrg(value: string | undefined): OrgId | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isValidOrgId(value)) throw new ConfigError('GATEWAY_DEFAULT_ORG', 'must be an org id (3-63 characters of a-z, 0-9 and hyphens)');
+  return asOrgId(value);
 }

@@ -5,6 +5,7 @@ import type { Logger } from '@excloud/service-kit';
 import type { AnyCaller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationName, OperationOf } from './operation-types';
+import type { PostForm } from './post-form';
 
 export interface Services {
   auth: AuthClient;
@@ -26,6 +27,8 @@ export interface OperationContext<N extends OperationName = OperationName> {
   config: GatewayConfig;
   /** The S3 Owner of everything in this org. */
   owner(): Promise<{ id: string; displayName: string }>;
+  /** A form-signed operation's form, read up to its file while authenticating (PostObject only). */
+  form?: PostForm;
 }
 
 export interface S3Result {

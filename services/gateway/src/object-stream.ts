@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import type { ManifestPart } from '@excloud/contracts';
+import type { ManifestPart, OrgId } from '@excloud/contracts';
 import type { BlobClient } from '@excloud/internal-client';
 import type { ByteRange } from './range';
 
@@ -13,7 +13,7 @@ export async function openObjectStream(opts: Parameters<typeof streamObject>[0])
   if (overlapping.length === 1) {
     const { part, from, to } = overlapping[0]!;
     const whole = from === 0 && to === part.size - 1;
-    return opts.blob.get(opts.token, part, whole ? undefined : { start: from, end: to }, opts.requestId);
+    return opts.blob.get(opts.orgId, part, whole ? undefined : { start: from, end: to }, opts.requestId);
   }
   return streamObject(opts);
 }
@@ -38,7 +38,7 @@ function partsOverlapping(manifest: ManifestPart[], range: ByteRange): Array<{ p
  */
 export function streamObject(opts: {
   blob: BlobClient;
-  token: string;
+  orgId: OrgId;
   manifest: ManifestPart[];
   range: ByteRange;
   requestId: string;
@@ -57,7 +57,7 @@ export function streamObject(opts: {
       const to = Math.min(opts.range.end, partEnd) - partStart;
       const whole = from === 0 && to === part.size - 1;
       if (out.destroyed) return;
-      const src = await opts.blob.get(opts.token, part, whole ? undefined : { start: from, end: to }, opts.requestId);
+      const src = await opts.blob.get(opts.orgId, part, whole ? undefined : { start: from, end: to }, opts.requestId);
       current = src;
       await new Promise<void>((resolve, reject) => {
         src.on('error', reject);

@@ -67,6 +67,16 @@ export interface OperationParams {
   CompleteMultipartUpload: InUpload;
   AbortMultipartUpload: InUpload;
   ListParts: InUpload & { maxParts: number; partNumberMarker: number };
+  GetObjectTagging: OnObject & { versionId?: string };
+  PutObjectTagging: OnObject & { versionId?: string };
+  DeleteObjectTagging: OnObject & { versionId?: string };
+  GetBucketCors: OnBucket;
+  PutBucketCors: OnBucket;
+  DeleteBucketCors: OnBucket;
+  /** A browser's OPTIONS preflight, on a bucket or on an object (key absent for the bucket). */
+  CorsPreflight: OnBucket & { key?: string };
+  /** A browser form upload (POST /<bucket>, multipart/form-data); the key is a form field. */
+  PostObject: OnBucket;
 }
 
 export type OperationName = keyof OperationParams;
@@ -76,8 +86,12 @@ export type OperationName = keyof OperationParams;
  * - `owner-only`: a signed request from the org that owns the bucket.
  * - `anonymous-readable`: also an unsigned request on the org's own host; metadata then serves it
  *   only where the bucket or object ACL grants public read.
+ * - `preflight`: a browser's unsigned CORS preflight on the org's own host; it reads only the
+ *   bucket's CORS rules and answers from them, never touching an object.
+ * - `form-signed`: a browser form upload, signed by the POST policy inside the form body rather
+ *   than by a header; it is authenticated by that signature (never anonymous) before it writes.
  */
-export type AccessClass = 'owner-only' | 'anonymous-readable';
+export type AccessClass = 'owner-only' | 'anonymous-readable' | 'preflight' | 'form-signed';
 
 /** Total over the operation names: a new operation does not compile until its access is decided. */
 export const ACCESS = {
@@ -108,6 +122,14 @@ export const ACCESS = {
   CompleteMultipartUpload: 'owner-only',
   AbortMultipartUpload: 'owner-only',
   ListParts: 'owner-only',
+  GetObjectTagging: 'owner-only',
+  PutObjectTagging: 'owner-only',
+  DeleteObjectTagging: 'owner-only',
+  GetBucketCors: 'owner-only',
+  PutBucketCors: 'owner-only',
+  DeleteBucketCors: 'owner-only',
+  CorsPreflight: 'preflight',
+  PostObject: 'form-signed',
 } as const satisfies Record<OperationName, AccessClass>;
 
 /**
@@ -120,10 +142,10 @@ export type OperationOf<N extends OperationName> = { [K in N]: { op: K; access: 
 export type S3Operation = OperationOf<OperationName>;
 
 /** The operations an unsigned request may attempt, derived from the access table. */
-export type AnonymousOperationName = { [N in OperationName]: (typeof ACCESS)[N] extends 'owner-only' ? never : N }[OperationName];
+export type AnonymousOperationName = { [N in OperationName]: (typeof ACCESS)[N] extends 'anonymous-readable' | 'preflight' ? N : never }[OperationName];
 
 export const ANONYMOUS_OPERATIONS: ReadonlySet<OperationName> = new Set(
-  (Object.keys(ACCESS) as OperationName[]).filter((name): name is AnonymousOperationName => ACCESS[name] !== 'owner-only'),
+  (Object.keys(ACCESS) as OperationName[]).filter((name): name is AnonymousOperationName => ACCESS[name] === 'anonymous-readable' || ACCESS[name] === 'preflight'),
 );
 
 export function isAnonymousOperation(name: OperationName): name is AnonymousOperationName {

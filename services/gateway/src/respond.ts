@@ -17,7 +17,17 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
     return;
   }
   if (result.body && !isHead) {
-    await pipeline(result.body, res);
+    // Whichever side breaks first decides who failed: pipeline then destroys the other side too.
+    let first: BrokenBodyError['side'] | undefined;
+    result.body.once('error', () => (first ??= 'server'));
+    res.once('close', () => {
+      if (!res.writableFinished) first ??= 'client';
+    });
+    try {
+      await pipeline(result.body, res);
+    } catch (err) {
+      throw new BrokenBodyError(first ?? 'server', err);
+    }
     return;
   }
   result.body?.destroy();
@@ -26,7 +36,7 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
 }
 
 /** One place renders every error: XML body (none for HEAD), status, request id. */
-export function sendError(res: ServerResponse, err: S3Error, requestId: string, isHead: boolean, resource?: string): void {
+export function sendError(res: ServerResponse, err: S3Error, requestId: string, isHead: boolean, resource?: string, extraHeaders: Record<string, string> = {}): void {
   if (res.headersSent) {
     // The body already started: the only honest signal left is a broken connection.
     res.destroy();
@@ -36,7 +46,8 @@ export function sendError(res: ServerResponse, err: S3Error, requestId: string, 
     if (name !== 'x-amz-request-id' && name !== 'x-amz-id-2') res.removeHeader(name);
   }
   res.statusCode = err.status;
-  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  // extraHeaders: the bucket's CORS headers, which S3 also sends on errors.
+  for (const [name, value] of Object.entries({ ...extraHeaders, ...err.headers })) res.setHeader(name, value);
   if (isHead || err.status === 304 || err.bodiless) {
     res.end();
     return;
@@ -45,4 +56,14 @@ export function sendError(res: ServerResponse, err: S3Error, requestId: string, 
   res.setHeader('content-type', 'application/xml');
   res.setHeader('content-length', body.length);
   res.end(body);
+}
+
+/** A response body that broke off after the status line was sent, and which side broke it. */
+export class BrokenBodyError extends Error {
+  constructor(
+    readonly side: 'server' | 'client',
+    override readonly cause: unknown,
+  ) {
+    super(`response body broke off (${side === 'client' ? 'client went away' : 'source failed'}): ${(cause as Error)?.message ?? cause}`);
+  }
 }

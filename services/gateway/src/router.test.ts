@@ -50,6 +50,15 @@ describe('routeS3Request', () => {
     ['DELETE /b/example-object?uploadId=VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZ', 'AbortMultipartUpload'],
     ['GET /b/example-object?uploadId=XXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA&max-parts=2', 'ListParts'],
     ['GET /b/k?x-id=GetObject', 'GetObject'],
+    ['GET /b/doc.pdf?tagging', 'GetObjectTagging'],
+    ['PUT /b/doc.pdf?tagging&versionId=null', 'PutObjectTagging'],
+    ['DELETE /b/doc.pdf?tagging', 'DeleteObjectTagging'],
+    ['GET /b?cors', 'GetBucketCors'],
+    ['PUT /b?cors', 'PutBucketCors'],
+    ['DELETE /b?cors', 'DeleteBucketCors'],
+    ['OPTIONS /b/my-image.jpg', 'CorsPreflight'],
+    ['OPTIONS /b', 'CorsPreflight'],
+    ['POST /b', 'PostObject'],
   ])('%s -> %s', (text, op) => {
     expect(routeS3Request(line(text))).toBe(op);
     expect(parse(text).op).toBe(op);
@@ -62,8 +71,10 @@ describe('routeS3Request', () => {
 
   it('answers NotImplemented for unsupported sub-resources and MethodNotAllowed for unknown verbs', () => {
     expect(() => parse('GET /b?lifecycle')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
-    expect(() => parse('PUT /b/k?tagging')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
-    expect(() => parse('POST /b')).toThrow(expect.objectContaining({ kind: 'MethodNotAllowed' }));
+    // Bucket tagging and object-level CORS are not offered; they must not fall through to ListObjects / GetObject.
+    expect(() => parse('GET /b?tagging')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
+    expect(() => parse('GET /b/k?cors')).toThrow(expect.objectContaining({ kind: 'NotImplemented' }));
+    expect(() => parse('OPTIONS /')).toThrow(expect.objectContaining({ kind: 'MethodNotAllowed' }));
     expect(() => parse('PUT /')).toThrow(expect.objectContaining({ kind: 'MethodNotAllowed' }));
   });
 });
@@ -152,8 +163,10 @@ describe('parseS3Request: validated parameters', () => {
 });
 
 describe('access classes', () => {
-  it('lets unsigned requests attempt only public reads', () => {
-    expect([...ANONYMOUS_OPERATIONS].sort()).toEqual(['GetObject', 'HeadBucket', 'HeadObject', 'ListObjects', 'ListObjectsV2']);
+  it('lets unsigned requests attempt only public reads and the CORS preflight', () => {
+    expect([...ANONYMOUS_OPERATIONS].sort()).toEqual(['CorsPreflight', 'GetObject', 'HeadBucket', 'HeadObject', 'ListObjects', 'ListObjectsV2']);
+    // A form upload is never anonymous: it is authenticated by its policy signature.
+    expect(ANONYMOUS_OPERATIONS.has('PostObject')).toBe(false);
   });
 
   it('every operation has an access class and a handler', () => {

@@ -29,11 +29,14 @@ export interface RequestLine {
 
 /** Sub-resources we recognise but do not offer: answered NotImplemented rather than misrouted. */
 const UNSUPPORTED_SUBRESOURCES = [
-  'accelerate', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle',
+  'accelerate', 'analytics', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle',
   'logging', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'policy', 'policyStatus',
   'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'legal-hold',
-  'select', 'tagging', 'torrent', 'website', 'attributes', 'session',
+  'select', 'torrent', 'website', 'attributes', 'session',
 ] as const;
+/** Served on one level only: CORS is a bucket's, tags are an object's (bucket tagging is not offered). */
+const BUCKET_ONLY_SUBRESOURCES = ['cors'] as const;
+const OBJECT_ONLY_SUBRESOURCES = ['tagging'] as const;
 
 export class UnsupportedOperationError extends Error {
   constructor(readonly kind: 'NotImplemented' | 'MethodNotAllowed', message: string) {
@@ -59,6 +62,11 @@ export function routeS3Request(input: RequestLine): OperationName {
   const unsupported = UNSUPPORTED_SUBRESOURCES.find(has);
   if (unsupported) throw new UnsupportedOperationError('NotImplemented', `the ${unsupported} sub-resource is not supported`);
 
+  // A browser preflight never carries a sub-resource worth routing on: it asks about the resource.
+  if (method === 'OPTIONS' && bucket !== undefined) return 'CorsPreflight';
+  const misplaced = (key === undefined ? OBJECT_ONLY_SUBRESOURCES : BUCKET_ONLY_SUBRESOURCES).find(has);
+  if (misplaced) throw new UnsupportedOperationError('NotImplemented', `the ${misplaced} sub-resource is not supported here`);
+
   if (bucket === undefined) {
     if (method === 'GET') return 'ListBuckets';
     throw new UnsupportedOperationError('MethodNotAllowed', `${method} is not allowed on the service`);
@@ -70,6 +78,7 @@ export function routeS3Request(input: RequestLine): OperationName {
         if (has('location')) return 'GetBucketLocation';
         if (has('versioning')) return 'GetBucketVersioning';
         if (has('acl')) return 'GetBucketAcl';
+        if (has('cors')) return 'GetBucketCors';
         if (has('uploads')) return 'ListMultipartUploads';
         if (has('versions')) return 'ListObjectVersions';
         if (query.get('list-type') === '2') return 'ListObjectsV2';
@@ -79,12 +88,14 @@ export function routeS3Request(input: RequestLine): OperationName {
       case 'PUT':
         if (has('versioning')) return 'PutBucketVersioning';
         if (has('acl')) return 'PutBucketAcl';
+        if (has('cors')) return 'PutBucketCors';
         return 'CreateBucket';
       case 'DELETE':
+        if (has('cors')) return 'DeleteBucketCors';
         return 'DeleteBucket';
       case 'POST':
         if (has('delete')) return 'DeleteObjects';
-        break;
+        return 'PostObject';
     }
     throw new UnsupportedOperationError('MethodNotAllowed', `${method} is not allowed on a bucket`);
   }
@@ -94,12 +105,14 @@ export function routeS3Request(input: RequestLine): OperationName {
     case 'GET':
       if (has('uploadId')) return 'ListParts';
       if (has('acl')) return 'GetObjectAcl';
+      if (has('tagging')) return 'GetObjectTagging';
       return 'GetObject';
     case 'HEAD':
       return 'HeadObject';
     case 'PUT':
       if (has('partNumber') && has('uploadId')) return copySource ? 'UploadPartCopy' : 'UploadPart';
       if (has('acl')) return 'PutObjectAcl';
+      if (has('tagging')) return 'PutObjectTagging';
       return copySource ? 'CopyObject' : 'PutObject';
     case 'POST':
       if (has('uploads')) return 'CreateMultipartUpload';
@@ -107,6 +120,7 @@ export function routeS3Request(input: RequestLine): OperationName {
       break;
     case 'DELETE':
       if (has('uploadId')) return 'AbortMultipartUpload';
+      if (has('tagging')) return 'DeleteObjectTagging';
       return 'DeleteObject';
   }
   throw new UnsupportedOperationError('MethodNotAllowed', `${method} is not allowed on an object`);
@@ -174,7 +188,8 @@ const PARAMS: { [N in OperationName]: (r: RequestLine) => OperationParams[N] } =
     encodingType: parseEncodingType(r.query.get('encoding-type')),
   }),
   ListObjectsV2: (r) => {
-    const raw = r.query.get('continuation-token');
+    // An empty continuation-token is no token (clients send `continuation-token=` on a first page).
+    const raw = r.query.get('continuation-token') || null;
     return {
       ...onBucket(r),
       prefix: r.query.get('prefix') ?? '',
@@ -223,6 +238,14 @@ const PARAMS: { [N in OperationName]: (r: RequestLine) => OperationParams[N] } =
   },
   CompleteMultipartUpload: inUpload,
   AbortMultipartUpload: inUpload,
+  GetObjectTagging: (r) => ({ ...onObject(r), versionId: opt(r.query, 'versionId') }),
+  PutObjectTagging: (r) => ({ ...onObject(r), versionId: opt(r.query, 'versionId') }),
+  DeleteObjectTagging: (r) => ({ ...onObject(r), versionId: opt(r.query, 'versionId') }),
+  GetBucketCors: onBucket,
+  PutBucketCors: onBucket,
+  DeleteBucketCors: onBucket,
+  CorsPreflight: (r) => ({ ...onBucket(r), key: r.key }),
+  PostObject: onBucket,
   ListParts: (r) => ({
     ...inUpload(r),
     maxParts: parseIntParam(r.query.get('max-parts'), 'max-parts', 1000),

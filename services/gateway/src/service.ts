@@ -1,9 +1,13 @@
 import http from 'node:http';
+import { AUTH_ROUTES } from '@excloud/contracts';
 import { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
-import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
+import { createServiceApp, finishServiceApp, instrumentPeers, mintCapability, peerKey, startServer, type Logger } from '@excloud/service-kit';
+import { createGatewayMetrics } from './metrics';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
+import { RevocationFeed } from './revocation-feed';
 import { createS3Handler } from './s3-handler';
+import { UsageMeter } from './usage-meter';
 
 export interface GatewayService {
   port: number;
@@ -17,13 +21,20 @@ export interface GatewayService {
  */
 export async function startGatewayService(config: GatewayConfig, opts: { logger: Logger }): Promise<GatewayService> {
   const logger = opts.logger;
-  const metrics = createServiceMetrics('gateway');
+  const metrics = createGatewayMetrics();
+  instrumentPeers(metrics, { [peerKey(config.authUrl)]: 'auth', [peerKey(config.metadataUrl)]: 'metadata', [peerKey(config.blobUrl)]: 'blob' });
   const services = {
-    auth: new AuthClient(config.authUrl),
+    auth: new AuthClient(config.authUrl, config.serviceSecret),
     metadata: new MetadataClient(config.metadataUrl),
-    blob: new BlobClient(config.blobUrl),
+    blob: new BlobClient(config.blobUrl, (capability) => mintCapability(config.capabilityKeys, capability)),
   };
-  const handle = createS3Handler({ config, services, authenticator: new Authenticator(services.auth, config.authCacheTtlMs), anonymousTokens: new AnonymousTokens(services.auth), logger, metrics });
+  const authenticator = new Authenticator(services.auth, config.authCacheTtlMs);
+  const anonymousTokens = new AnonymousTokens(services.auth);
+  const feed = config.revocationFeed ? new RevocationFeed(`${config.authUrl}${AUTH_ROUTES.revocations}`, config.serviceSecret, [authenticator, anonymousTokens], logger) : undefined;
+  feed?.start();
+  const meter = new UsageMeter(config.metadataUrl, config.usageFlushMs, logger, metrics.registry);
+  meter.start();
+  const handle = createS3Handler({ config, services, authenticator, anonymousTokens, meter, logger, metrics });
   const handler: http.RequestListener = (req, res) => void handle(req, res);
   const s3 = await startServer({ handler, host: config.host, port: config.port, logger, graceMs: config.shutdownGraceMs });
   // Answer Expect: 100-continue ourselves, after authentication (see s3-handler).
@@ -45,6 +56,9 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
     opsPort: opsServer.port,
     async close() {
       await s3.close();
+      feed?.close();
+      // Counters of the requests just drained go out before the process ends.
+      await meter.close();
       await opsServer.close();
     },
   };

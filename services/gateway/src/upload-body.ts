@@ -10,8 +10,13 @@ import type { AnyCaller, Caller } from './authenticate';
 /** The decoded payload of an upload, checked against what the client signed while it streams. */
 export interface UploadBody {
   stream: Readable;
-  /** Payload bytes the client declared (Content-Length, or x-amz-decoded-content-length). */
-  length: number;
+  /**
+   * Payload bytes the client declared (Content-Length, or x-amz-decoded-content-length), or
+   * undefined for a `Transfer-Encoding: chunked` body of unknown length.
+   */
+  length: number | undefined;
+  /** What the body may not exceed: its declared length, or the caller's limit when none was declared. */
+  maxBytes: number;
   /** Checksums the client sent as headers: to be compared with what the blob service computed. */
   headerChecksums: Checksums;
   /** Checksums that arrived as trailers (already verified by the decoder); complete after the stream ends. */
@@ -25,7 +30,7 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
   const mode = caller?.auth.payloadMode ?? 'UNSIGNED-PAYLOAD';
   const streaming = mode.startsWith('STREAMING-');
   const length = declaredLength(req, streaming);
-  if (length > maxBytes) {
+  if (length !== undefined && length > maxBytes) {
     throw new S3Error('EntityTooLarge', undefined, { ProposedSize: String(length), MaxSizeAllowed: String(maxBytes) });
   }
   const headerChecksums = checksumsFromHeaders(req);
@@ -61,6 +66,7 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
   return {
     stream,
     length,
+    maxBytes: length ?? maxBytes,
     headerChecksums,
     trailerChecksums: () => {
       const out: Checksums = {};
@@ -74,8 +80,11 @@ export function openUploadBody(req: IncomingMessage, anyCaller: AnyCaller | null
   };
 }
 
-function declaredLength(req: IncomingMessage, streaming: boolean): number {
+function declaredLength(req: IncomingMessage, streaming: boolean): number | undefined {
   const raw = streaming ? header(req, 'x-amz-decoded-content-length') : header(req, 'content-length');
+  // HTTP libraries stream bodies of unknown length chunked, as Ceph RGW and MinIO accept; the
+  // blob service then enforces the limit while the bytes arrive. aws-chunked still needs its length.
+  if (raw === undefined && !streaming && /(^|,)\s*chunked\s*$/i.test(header(req, 'transfer-encoding') ?? '')) return undefined;
   if (raw === undefined) throw new S3Error('MissingContentLength');
   if (!/^\d+$/.test(raw)) throw new S3Error('InvalidArgument', `invalid ${streaming ? 'x-amz-decoded-content-length' : 'Content-Length'}`);
   return Number(raw);

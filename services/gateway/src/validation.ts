@@ -1,18 +1,9 @@
+import { isValidBucketName } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 
 /** Bucket naming rules of S3 general purpose buckets. */
 export function assertValidBucketName(name: string): void {
-  const ok =
-    name.length >= 3 &&
-    name.length <= 63 &&
-    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) &&
-    !name.includes('..') &&
-    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
-    !name.startsWith('xn--') &&
-    !name.startsWith('sthree-') &&
-    !name.endsWith('-s3alias') &&
-    !name.endsWith('--ol-s3');
-  if (!ok) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
+  if (!isValidBucketName(name)) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
 }
 
 export const MAX_KEY_BYTES = 1024;

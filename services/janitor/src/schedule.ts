@@ -2,9 +2,9 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { QUEUES } from '@excloud/contracts';
 import type { Logger } from '@excloud/service-kit';
-import type { JanitorMetrics } from './metrics';
+import type { JanitorMetrics, QueueCounts } from './metrics';
 
-export type JobName = 'outbox' | 'uploadExpiry' | 'orphanSweep';
+export type JobName = 'outbox' | 'uploadExpiry' | 'orphanSweep' | 'usageRollup' | 'usageReconcile';
 
 export interface ScheduledJob {
   name: JobName;
@@ -14,6 +14,8 @@ export interface ScheduledJob {
 
 export interface Scheduler {
   mode: 'bullmq' | 'in-process';
+  /** Jobs per queue and state, for the queue-depth gauge (BullMQ only). */
+  jobCounts?(): Promise<QueueCounts>;
   close(): Promise<void>;
 }
 
@@ -30,19 +32,23 @@ export async function scheduleWithBullmq(jobs: ScheduledJob[], redis: { url: str
   const prefix = redis.prefix;
   const queues: Queue[] = [];
   const workers: Worker[] = [];
+  const registrations: (() => Promise<unknown>)[] = [];
   for (const job of jobs) {
     const queueName = QUEUES[job.name];
     const queue = new Queue(queueName, { connection, prefix });
     queue.on('error', (err) => log.warn('queue error', { queue: queueName, err }));
-    await queue.upsertJobScheduler(
-      job.name,
-      { every: job.everyMs },
-      {
-        name: job.name,
-        data: { $version: 1 },
-        opts: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 100, removeOnFail: 500 },
-      },
-    );
+    const register = () =>
+      queue.upsertJobScheduler(
+        job.name,
+        { every: job.everyMs },
+        {
+          name: job.name,
+          data: { $version: 1 },
+          opts: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 100, removeOnFail: 500 },
+        },
+      );
+    await register();
+    registrations.push(register);
     const worker = new Worker(
       queueName,
       async (bullJob) => {
@@ -60,8 +66,18 @@ export async function scheduleWithBullmq(jobs: ScheduledJob[], redis: { url: str
     queues.push(queue);
     workers.push(worker);
   }
+  // A Redis that comes back empty (no persistence, failover to a blank replica) has forgotten the
+  // schedulers, and nothing would ever run again: register them anew on every reconnect. Upserting
+  // an existing scheduler changes nothing, so doing it after a plain blip is harmless.
+  connection.on('ready', () => {
+    for (const register of registrations) register().catch((err: Error) => log.warn('job scheduler re-registration failed', { err }));
+  });
   return {
     mode: 'bullmq',
+    async jobCounts() {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'failed')));
+      return Object.fromEntries(jobs.map((job, i) => [job.name, counts[i]!]));
+    },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));

@@ -2,12 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
 import { BlobClient, MetadataSystemClient } from '@excloud/internal-client';
 import { S3Error } from '@excloud/s3-protocol';
-import { createServiceApp, createServiceMetrics, finishServiceApp, startServer, type Logger } from '@excloud/service-kit';
+import { createServiceApp, createServiceMetrics, finishServiceApp, instrumentPeers, peerKey, startServer, type Logger } from '@excloud/service-kit';
 import type { JanitorConfig } from './config';
-import { drainOutbox, expireUploads, sweepOrphans, type JobDeps } from './jobs';
+import { drainOutbox, expireUploads, sweepOrphans } from './jobs';
 import { createJanitorMetrics } from './metrics';
 import { scheduleInProcess, scheduleWithBullmq, type JobName, type ScheduledJob, type Scheduler } from './schedule';
 import { systemTokenSource } from './system-token';
+import { UsageSystemClient, reconcileUsage, rollupUsage, type UsageJobDeps } from './usage-jobs';
 
 /**
  * The janitor: upload expiry, outbox drain and orphan sweep on BullMQ (or in-process timers
@@ -17,25 +18,32 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
   const logger = opts.logger;
   const base = createServiceMetrics('janitor');
   const metrics = createJanitorMetrics(base);
-  const deps: JobDeps = {
+  instrumentPeers(base, { [peerKey(config.authUrl)]: 'auth', [peerKey(config.metadataUrl)]: 'metadata', [peerKey(config.blobUrl)]: 'blob' });
+  const deps: UsageJobDeps = {
     metadata: new MetadataSystemClient(config.metadataUrl),
     blob: new BlobClient(config.blobUrl),
-    token: systemTokenSource(config.authUrl, config.adminToken),
+    token: systemTokenSource(config.authUrl, config.serviceSecret),
     metrics,
     log: logger,
     outboxGraceSeconds: config.outboxGraceSeconds,
     uploadMaxAgeSeconds: config.uploadMaxAgeSeconds,
     orphanGraceSeconds: config.orphanGraceSeconds,
+    usage: new UsageSystemClient(config.metadataUrl),
+    correctUsageDrift: config.usageReconcileCorrect,
   };
   const runners: Record<JobName, () => Promise<unknown>> = {
     outbox: () => drainOutbox(deps),
     uploadExpiry: () => expireUploads(deps),
     orphanSweep: () => sweepOrphans(deps),
+    usageRollup: () => rollupUsage(deps),
+    usageReconcile: () => reconcileUsage(deps),
   };
   const jobs: ScheduledJob[] = [
     { name: 'outbox', everyMs: config.outboxIntervalMs, run: runners.outbox },
     { name: 'uploadExpiry', everyMs: config.expiryIntervalMs, run: runners.uploadExpiry },
     { name: 'orphanSweep', everyMs: config.sweepIntervalMs, run: runners.orphanSweep },
+    { name: 'usageRollup', everyMs: config.usageRollupIntervalMs, run: runners.usageRollup },
+    { name: 'usageReconcile', everyMs: config.usageReconcileIntervalMs, run: runners.usageReconcile },
   ];
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', () => undefined);
@@ -47,12 +55,8 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
     : Promise.resolve((scheduler = scheduleInProcess(jobs, metrics, logger)));
   scheduling.catch((err: Error) => logger.error('janitor schedulers failed to start', { err }));
 
-  // Gauges are read at scrape time, so they are fresh whatever the job intervals.
-  const refreshGauges = async () => {
-    const s = await deps.metadata.stats(await deps.token());
-    metrics.outboxPending.set(s.outboxPending);
-    metrics.activeUploads.set(s.activeUploads);
-  };
+  metrics.readStatsFrom(async () => deps.metadata.stats(await deps.token()));
+  metrics.readQueuesFrom(async () => (scheduler?.jobCounts ? scheduler.jobCounts() : {}));
 
   const app = createServiceApp({
     name: 'janitor',
@@ -66,16 +70,13 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
       if (!scheduler) throw new Error('job schedulers not registered yet');
     },
   });
-  app.use('/metrics', (_req, _res, next) => {
-    refreshGauges().then(() => next(), () => next());
-  });
-  const expected = createHash('sha256').update(config.adminToken).digest();
+  const expected = config.adminToken ? createHash('sha256').update(config.adminToken).digest() : undefined;
   app.post('/v1/jobs/:name/run', async (req, res) => {
     res.locals.operation = 'run_job';
     const given = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!timingSafeEqual(expected, createHash('sha256').update(given).digest())) throw new S3Error('AccessDenied');
+    if (!expected || !timingSafeEqual(expected, createHash('sha256').update(given).digest())) throw new S3Error('AccessDenied');
     const runner = runners[String(req.params.name) as JobName];
-    if (!runner) throw new S3Error('InvalidArgument', 'unknown job: outbox, uploadExpiry or orphanSweep');
+    if (!runner) throw new S3Error('InvalidArgument', `unknown job: ${Object.keys(runners).join(', ')}`);
     res.json(await runner());
   });
   finishServiceApp(app, logger);

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { ALL_USERS_URI, type AclGrant, type AclSetting, type OrgId } from '@excloud/contracts';
+import type { AclGrant, AclSetting, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
@@ -18,11 +18,7 @@ export function parseAclSetting(body: unknown): AclSetting {
   return { acl: b.acl };
 }
 
-/** Whether anyone, signed in or not, may read: a public canned ACL or an AllUsers READ grant. */
-export function isPublicRead(setting: { acl?: string; grants?: AclGrant[] | null }): boolean {
-  if (setting.grants) return setting.grants.some((g) => g.grantee.type === 'Group' && g.grantee.uri === ALL_USERS_URI && (g.permission === 'READ' || g.permission === 'FULL_CONTROL'));
-  return setting.acl === 'public-read' || setting.acl === 'public-read-write';
-}
+export { isPublicRead } from '@excloud/contracts';
 
 export async function setBucketAcl(db: Queryable, orgId: OrgId, bucket: string, setting: AclSetting): Promise<void> {
   const r = await db.query('UPDATE buckets SET acl = $3, acl_grants = $4 WHERE org_id = $1 AND name = $2', [orgId, bucket, setting.acl, setting.grants ? JSON.stringify(setting.grants) : null]);

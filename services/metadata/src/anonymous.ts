@@ -6,6 +6,8 @@ import { orgOf } from '@excloud/service-kit';
 import { isPublicRead } from './acl-store';
 
 const READ_ROUTE = /^\/v1\/buckets\/([^/]+)(\/list|\/object)?$/;
+/** CORS rules: the gateway answers an unsigned browser preflight from them, whatever the bucket's ACL. */
+const CORS_ROUTE = /^\/v1\/buckets\/[^/]+\/cors$/;
 
 /**
  * Unsigned callers (the gateway's anonymous token) may only read, and only what a public ACL
@@ -15,6 +17,7 @@ const READ_ROUTE = /^\/v1\/buckets\/([^/]+)(\/list|\/object)?$/;
 export function anonymousPolicy(pool: Pool) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!res.locals.anonymous) return next();
+    if (req.method === 'GET' && CORS_ROUTE.test(req.baseUrl + req.path)) return next();
     const m = req.method === 'GET' ? READ_ROUTE.exec(req.baseUrl + req.path) : null;
     if (!m) return next(new S3Error('AccessDenied'));
     const r = await pool.query<{ acl: string; acl_grants: AclGrant[] | null }>('SELECT acl, acl_grants FROM buckets WHERE org_id = $1 AND name = $2', [

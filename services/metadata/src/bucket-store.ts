@@ -3,6 +3,7 @@ import type { BucketInfo, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { withTransaction, type Queryable } from './db';
 import { BUCKET_COLUMNS, toBucketInfo, type BucketRow } from './rows';
+import { applyUsage } from './usage-store';
 
 /** Bucket rows. Every statement is scoped by the caller's verified org id. */
 
@@ -11,13 +12,17 @@ export async function listBuckets(db: Queryable, orgId: OrgId): Promise<BucketIn
   return r.rows.map(toBucketInfo);
 }
 
-export async function createBucket(db: Queryable, orgId: OrgId, name: string, acl: string): Promise<BucketInfo> {
-  const r = await db.query<BucketRow>(
-    `INSERT INTO buckets (org_id, name, acl) VALUES ($1, $2, $3) ON CONFLICT (org_id, name) DO NOTHING RETURNING ${BUCKET_COLUMNS}`,
-    [orgId, name, acl],
-  );
-  if (r.rows.length === 0) throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
-  return toBucketInfo(r.rows[0]);
+/** The bucket count moves in the same transaction; the org's bucket quota can refuse it. */
+export async function createBucket(pool: Pool, orgId: OrgId, name: string, acl: string): Promise<BucketInfo> {
+  return withTransaction(pool, async (tx) => {
+    const r = await tx.query<BucketRow>(
+      `INSERT INTO buckets (org_id, name, acl) VALUES ($1, $2, $3) ON CONFLICT (org_id, name) DO NOTHING RETURNING ${BUCKET_COLUMNS}`,
+      [orgId, name, acl],
+    );
+    if (r.rows.length === 0) throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
+    await applyUsage(tx, orgId, { buckets: 1 });
+    return toBucketInfo(r.rows[0]);
+  });
 }
 
 export async function getBucket(db: Queryable, orgId: OrgId, name: string): Promise<BucketInfo> {
@@ -45,6 +50,7 @@ export async function deleteBucket(pool: Pool, orgId: OrgId, name: string): Prom
     );
     await tx.query('DELETE FROM multipart_uploads WHERE org_id = $1 AND bucket = $2', [orgId, name]);
     await tx.query('DELETE FROM buckets WHERE org_id = $1 AND name = $2', [orgId, name]);
+    await applyUsage(tx, orgId, { buckets: -1 });
   });
 }
 

@@ -1,5 +1,6 @@
 import type { ManifestPart, PutObjectCommit } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
+import { parseTags } from './tag-store';
 
 /**
  * The gateway is trusted to validate what clients send, but a malformed commit must fail as a
@@ -21,6 +22,7 @@ export function parsePutObjectCommit(body: unknown): PutObjectCommit {
     checksums: stringRecord(b.checksums ?? {}, 'checksums') as PutObjectCommit['checksums'],
     manifest,
     acl: optionalString(b.acl, 'acl'),
+    tags: parseTags(b.tags),
     ifMatch: optionalString(b.ifMatch, 'ifMatch'),
     ifNoneMatch: optionalString(b.ifNoneMatch, 'ifNoneMatch'),
   };

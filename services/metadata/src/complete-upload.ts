@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import type { ChecksumAlgorithm, Checksums, CompleteUploadRequest, ManifestPart, ObjectVersion, UploadInfo, OrgId } from '@excloud/contracts';
+import type { Pool, PoolClient } from 'pg';
+import type { ChecksumAlgorithm, Checksums, CompleteUploadRequest, ManifestPart, ObjectVersion, OrgId, UploadInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { combineCrcs, createChecksum, isCombinableCrc } from '@excloud/sigv4';
 import { lockKey, withTransaction } from './db';
@@ -12,16 +12,32 @@ import { assertWriteConditions } from './write-conditions';
 /** Every part but the last must be at least this big, as in S3. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 
+/** How long a completed upload answers a retried Complete; after that it is NoSuchUpload, as before. */
+const COMPLETED_RETENTION = '1 day';
+
 /**
  * Complete is metadata-only and one transaction: the upload row is locked (a second Complete
- * waits, then finds NoSuchUpload: exactly one version results), the listed parts are checked
+ * waits, then finds it completed: exactly one version results), the listed parts are checked
  * against the uploaded ones, conditions are evaluated under the key lock, and the manifest of
  * part blobs is published. Uploaded parts left out of the list go to the outbox.
+ *
+ * The completed upload's identity (id, key, digest of the part list) and its result are kept, so
+ * a retry with the same part list (an SDK whose first response was lost) answers 200 with the
+ * same result as AWS does; any other part list still finds NoSuchUpload.
  */
 export async function completeUpload(pool: Pool, orgId: OrgId, bucket: string, key: string, uploadId: string, req: CompleteUploadRequest): Promise<ObjectVersion> {
   return withTransaction(pool, async (tx) => {
     const versioning = await lockBucketForWrite(tx, orgId, bucket);
-    const upload = await findUpload(tx, orgId, bucket, key, uploadId, 'FOR UPDATE');
+    let upload: UploadInfo;
+    try {
+      upload = await findUpload(tx, orgId, bucket, key, uploadId, 'FOR UPDATE');
+    } catch (err) {
+      if (err instanceof S3Error && err.code === 'NoSuchUpload') {
+        const earlier = await completedResult(tx, orgId, bucket, key, uploadId, req);
+        if (earlier) return earlier;
+      }
+      throw err;
+    }
     const uploaded = new Map((await uploadParts(tx, orgId, bucket, uploadId)).map((p) => [p.part_number, p]));
     const chosen = selectParts(req, uploaded);
     const checksums = objectChecksums(upload, chosen);
@@ -44,10 +60,39 @@ export async function completeUpload(pool: Pool, orgId: OrgId, bucket: string, k
       checksums,
       manifest,
       acl: upload.acl,
+      tags: upload.tags,
     });
     await dropUpload(tx, orgId, bucket, uploadId, 'unused-part', new Set(manifest.map((m) => m.blobId)));
+    await rememberCompleted(tx, orgId, bucket, key, uploadId, req, version);
     return version;
   });
+}
+
+/** The part list as a retry must repeat it: part numbers and unquoted ETags, in order. */
+export function partsDigest(req: CompleteUploadRequest): string {
+  const canonical = req.parts.map((p) => `${p.partNumber}:${unquoteEtag(p.etag).toLowerCase()}`).join('\n');
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+async function rememberCompleted(tx: PoolClient, orgId: OrgId, bucket: string, key: string, uploadId: string, req: CompleteUploadRequest, version: ObjectVersion): Promise<void> {
+  // The result without its manifest: a retry needs only what the response shows.
+  const result: ObjectVersion = { ...version, manifest: [] };
+  await tx.query(
+    `INSERT INTO completed_uploads (org_id, bucket, upload_id, key, parts_digest, result) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (org_id, bucket, upload_id) DO UPDATE SET key = EXCLUDED.key, parts_digest = EXCLUDED.parts_digest, result = EXCLUDED.result, completed_at = now()`,
+    [orgId, bucket, uploadId, key, partsDigest(req), JSON.stringify(result)],
+  );
+  // Pruned here, per org, so no other job has to know about this table.
+  await tx.query(`DELETE FROM completed_uploads WHERE org_id = $1 AND completed_at < now() - interval '${COMPLETED_RETENTION}'`, [orgId]);
+}
+
+async function completedResult(tx: PoolClient, orgId: OrgId, bucket: string, key: string, uploadId: string, req: CompleteUploadRequest): Promise<ObjectVersion | undefined> {
+  const r = await tx.query<{ result: ObjectVersion }>(
+    `SELECT result FROM completed_uploads
+      WHERE org_id = $1 AND bucket = $2 AND upload_id = $3 AND key = $4 AND parts_digest = $5 AND completed_at >= now() - interval '${COMPLETED_RETENTION}'`,
+    [orgId, bucket, uploadId, key, partsDigest(req)],
+  );
+  return r.rows[0]?.result;
 }
 
 /** The listed parts, validated as S3 does: ascending, uploaded, ETags matching, big enough. */

@@ -161,7 +161,7 @@ describe('skipping folders', () => {
       [ORG, FOLDERS, PER_FOLDER],
     );
     await t.pool.query(`INSERT INTO object_versions (org_id, bucket, key, version_id, is_latest, size, etag) VALUES ($1, 'big', 'top', 'null', true, 1, '"e"')`, [ORG]);
-  });
+  }, 60_000); // seeds 100,000 rows: slow on a busy 2-core machine
 
   it('reads about one row per folder for a delimiter listing', async () => {
     const rowsBefore = await listingCounter('rows');

@@ -5,6 +5,7 @@ import { noSuchBucket } from './bucket-store';
 import { lockKey, withTransaction, type Queryable } from './db';
 import { enqueueUnreferencedBlobs, type OutboxReason } from './outbox';
 import { VERSION_COLUMNS, quoteEtag, toObjectVersion, type VersionRow } from './rows';
+import { applyUsage } from './usage-store';
 import { NULL_VERSION_ID, assertValidVersionId, newVersionId } from './version-id';
 import { assertWriteConditions } from './write-conditions';
 
@@ -31,7 +32,9 @@ export async function putObject(pool: Pool, orgId: OrgId, bucket: string, commit
 
 /**
  * Publishes a new latest version inside the caller's transaction (bucket and key already locked,
- * conditions already checked). Used by PutObject, CopyObject and CompleteMultipartUpload.
+ * conditions already checked). Used by PutObject, CopyObject and CompleteMultipartUpload. The
+ * org's usage changes last, in the same transaction: a quota refusal rolls the version back, and
+ * the org row lock is held only from there to COMMIT.
  */
 export async function publishVersion(
   tx: PoolClient,
@@ -43,12 +46,12 @@ export async function publishVersion(
   const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION_ID;
   // Without versioning the write replaces the 'null' version, which need not be the latest one
   // (versioning may have been enabled and suspended since it was written).
-  if (versionId === NULL_VERSION_ID) await removeVersion(tx, orgId, bucket, commit.key, NULL_VERSION_ID, 'overwrite');
+  const replaced = versionId === NULL_VERSION_ID ? await removeVersion(tx, orgId, bucket, commit.key, NULL_VERSION_ID, 'overwrite') : undefined;
   await demoteLatest(tx, orgId, bucket, commit.key);
   const r = await tx.query<VersionRow>(
     `INSERT INTO object_versions
-       (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest, acl)
-     VALUES ($1, $2, $3, $4, true, false, $5, $6, now(), $7, $8, $9, $10, $11)
+       (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest, acl, tags)
+     VALUES ($1, $2, $3, $4, true, false, $5, $6, now(), $7, $8, $9, $10, $11, $12)
      RETURNING ${VERSION_COLUMNS}`,
     [
       orgId,
@@ -62,8 +65,11 @@ export async function publishVersion(
       JSON.stringify(commit.checksums ?? {}),
       JSON.stringify(commit.manifest),
       commit.acl ?? 'private',
+      commit.tags?.length ? JSON.stringify(commit.tags) : null,
     ],
   );
+  const freed = storedBy(replaced);
+  await applyUsage(tx, orgId, { bytes: commit.size - freed.bytes, objects: 1 - freed.objects }, { objectSize: commit.size });
   return toObjectVersion(r.rows[0]);
 }
 
@@ -105,20 +111,22 @@ export async function deleteObject(pool: Pool, orgId: OrgId, bucket: string, key
       // Deleting a version that does not exist succeeds, as in S3.
       const removed = await removeVersion(tx, orgId, bucket, key, versionId, 'delete');
       if (removed?.is_latest) await promoteNewest(tx, orgId, bucket, key);
+      await releaseUsage(tx, orgId, removed);
       return { versionId, deleteMarker: removed?.is_delete_marker ?? false };
     }
     if (versioning === 'Unversioned') {
-      await removeVersion(tx, orgId, bucket, key, NULL_VERSION_ID, 'delete');
+      await releaseUsage(tx, orgId, await removeVersion(tx, orgId, bucket, key, NULL_VERSION_ID, 'delete'));
       return { deleteMarker: false };
     }
     const markerId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION_ID;
-    if (markerId === NULL_VERSION_ID) await removeVersion(tx, orgId, bucket, key, NULL_VERSION_ID, 'delete');
+    const replaced = markerId === NULL_VERSION_ID ? await removeVersion(tx, orgId, bucket, key, NULL_VERSION_ID, 'delete') : undefined;
     await demoteLatest(tx, orgId, bucket, key);
     await tx.query(
       `INSERT INTO object_versions (org_id, bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified)
        VALUES ($1, $2, $3, $4, true, true, 0, NULL, now())`,
       [orgId, bucket, key, markerId],
     );
+    await releaseUsage(tx, orgId, replaced);
     return { versionId: markerId, deleteMarker: true };
   });
 }
@@ -150,9 +158,9 @@ async function demoteLatest(tx: PoolClient, orgId: OrgId, bucket: string, key: s
 
 /** Unpublishes one version; its blobs go to the outbox in the same transaction. */
 async function removeVersion(tx: PoolClient, orgId: OrgId, bucket: string, key: string, versionId: string, reason: OutboxReason) {
-  const r = await tx.query<Pick<VersionRow, 'is_latest' | 'is_delete_marker' | 'manifest'>>(
+  const r = await tx.query<Pick<VersionRow, 'is_latest' | 'is_delete_marker' | 'manifest' | 'size'>>(
     `DELETE FROM object_versions WHERE org_id = $1 AND bucket = $2 AND key = $3 AND version_id = $4
-     RETURNING is_latest, is_delete_marker, manifest`,
+     RETURNING is_latest, is_delete_marker, manifest, size`,
     [orgId, bucket, key, versionId],
   );
   const removed = r.rows[0];
@@ -168,4 +176,15 @@ async function promoteNewest(tx: PoolClient, orgId: OrgId, bucket: string, key: 
         AND seq = (SELECT max(seq) FROM object_versions WHERE org_id = $1 AND bucket = $2 AND key = $3)`,
     [orgId, bucket, key],
   );
+}
+
+/** What a removed version counted for: delete markers take no bytes and are not objects. */
+function storedBy(removed: Pick<VersionRow, 'is_delete_marker' | 'size'> | undefined): { bytes: number; objects: number } {
+  if (!removed || removed.is_delete_marker) return { bytes: 0, objects: 0 };
+  return { bytes: Number(removed.size), objects: 1 };
+}
+
+async function releaseUsage(tx: PoolClient, orgId: string, removed: Pick<VersionRow, 'is_delete_marker' | 'size'> | undefined): Promise<void> {
+  const freed = storedBy(removed);
+  await applyUsage(tx, orgId, { bytes: -freed.bytes, objects: -freed.objects });
 }

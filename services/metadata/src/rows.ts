@@ -1,4 +1,4 @@
-import type { AclGrant, BucketInfo, ManifestPart, ObjectVersion } from '@excloud/contracts';
+import type { AclGrant, BucketInfo, ManifestPart, ObjectTag, ObjectVersion } from '@excloud/contracts';
 
 export interface BucketRow {
   name: string;
@@ -29,10 +29,11 @@ export interface VersionRow {
   manifest: ManifestPart[];
   acl: string;
   acl_grants: AclGrant[] | null;
+  tags: ObjectTag[] | null;
 }
 
 export const VERSION_COLUMNS =
-  'bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest, acl, acl_grants';
+  'bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified, headers, user_metadata, checksums, manifest, acl, acl_grants, tags';
 
 export function toObjectVersion(row: VersionRow): ObjectVersion {
   return {
@@ -50,6 +51,7 @@ export function toObjectVersion(row: VersionRow): ObjectVersion {
     manifest: row.manifest ?? [],
     acl: row.acl,
     grants: row.acl_grants ?? undefined,
+    tags: row.tags?.length ? row.tags : undefined,
   };
 }
 

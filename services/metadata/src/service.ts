@@ -5,12 +5,14 @@ import {
   createPool,
   createServiceApp,
   createServiceMetrics,
+  instrumentPool,
   createTokenVerifier,
   finishServiceApp,
   pingDatabase,
   requireOrgToken,
   requireSystemToken,
   startServer,
+  withHotPaths,
   type Logger,
   type TokenVerifier,
 } from '@excloud/service-kit';
@@ -18,9 +20,11 @@ import type { MetadataConfig } from './config';
 import { anonymousPolicy } from './anonymous';
 import { METADATA_MIGRATIONS_DIR } from './migrations';
 import { bucketRoutes } from './routes/buckets';
+import { hotObjectRoutes } from './routes/hot';
 import { objectRoutes } from './routes/objects';
 import { systemRoutes } from './routes/system';
 import { uploadRoutes } from './routes/uploads';
+import { usageReportRoutes, usageSystemRoutes } from './routes/usage';
 
 export interface MetadataService {
   port: number;
@@ -45,6 +49,7 @@ export async function startMetadataService(
   }
   const verifier = opts.tokenVerifier ?? createTokenVerifier({ jwksUrl: `${config.authUrl}/.well-known/jwks.json` });
   const metrics = createServiceMetrics('metadata');
+  instrumentPool(metrics, pool);
   // Rows read per listing show whether delimiter listings really skip over folders.
   const listQueries = new Counter({
     name: 'excloud_metadata_list_queries_total',
@@ -61,7 +66,9 @@ export async function startMetadataService(
   // Manifests of large multipart objects run to thousands of parts.
   app.use(express.json({ limit: '16mb' }));
   // Cross-org maintenance first: these routes take the janitor's system token, not an org's.
+  app.use('/v1/system/usage', requireSystemToken(verifier), usageSystemRoutes(pool)); // METADATA_USAGE_ROUTES
   app.use('/v1/system', requireSystemToken(verifier), systemRoutes(pool));
+  app.use('/v1/usage', requireOrgToken(verifier, { allowAnonymous: true }), usageReportRoutes(pool));
   app.use('/v1', requireOrgToken(verifier, { allowAnonymous: true }), anonymousPolicy(pool));
   app.use(bucketRoutes(pool));
   app.use(uploadRoutes(pool));
@@ -73,8 +80,9 @@ export async function startMetadataService(
   );
   finishServiceApp(app, logger);
 
+  const handler = withHotPaths({ logger, metrics, route: hotObjectRoutes(pool, verifier, app), fallback: app });
   const server = await startServer({
-    handler: app,
+    handler,
     host: config.host,
     port: config.port,
     logger,

@@ -52,9 +52,11 @@ export async function referencedBlobs(pool: Pool, blobIds: string[], graceSecond
   return r.rows.map((row) => row.id);
 }
 
-export async function stats(pool: Pool): Promise<{ outboxPending: number; activeUploads: number }> {
-  const r = await pool.query<{ outbox: string; uploads: string }>(
-    'SELECT (SELECT count(*) FROM blob_outbox) AS outbox, (SELECT count(*) FROM multipart_uploads) AS uploads',
+export async function stats(pool: Pool): Promise<{ outboxPending: number; activeUploads: number; outboxOldestSeconds: number }> {
+  const r = await pool.query<{ outbox: string; uploads: string; oldest: string | null }>(
+    `SELECT (SELECT count(*) FROM blob_outbox) AS outbox, (SELECT count(*) FROM multipart_uploads) AS uploads,
+            (SELECT extract(epoch FROM now() - min(enqueued_at)) FROM blob_outbox) AS oldest`,
   );
-  return { outboxPending: Number(r.rows[0]!.outbox), activeUploads: Number(r.rows[0]!.uploads) };
+  const row = r.rows[0]!;
+  return { outboxPending: Number(row.outbox), activeUploads: Number(row.uploads), outboxOldestSeconds: Math.max(0, Number(row.oldest ?? 0)) };
 }

@@ -19,6 +19,8 @@ export interface TestMetadata {
   client: MetadataClient;
   baseUrl: string;
   tokenFor(orgId: string): Promise<string>;
+  /** Any token signed by the key the service trusts: for expired, anonymous and odd-claim cases. */
+  signToken(subject: string, claims: Record<string, string>, expiresAt: string | number): Promise<string>;
   /** The janitor's cross-org token. */
   systemToken(): Promise<string>;
   close(): Promise<void>;
@@ -36,6 +38,14 @@ export async function startTestMetadata(): Promise<TestMetadata> {
   const config = parseMetadataConfig(envReader({ DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: '0', METADATA_DB_POOL_SIZE: '30' }));
   const service = await startMetadataService(config, { logger: testLogger, tokenVerifier: createTokenVerifier({ keys: publicKey as never }) });
   const baseUrl = `http://127.0.0.1:${service.port}`;
+  const signToken = (subject: string, claims: Record<string, string>, expiresAt: string | number) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(subject)
+      .setAudience(INTERNAL_TOKEN_AUDIENCE)
+      .setIssuer(INTERNAL_TOKEN_ISSUER)
+      .setExpirationTime(expiresAt)
+      .sign(privateKey);
   return {
     db,
     pool,
@@ -43,22 +53,9 @@ export async function startTestMetadata(): Promise<TestMetadata> {
     service,
     client: new MetadataClient(baseUrl),
     baseUrl,
-    tokenFor: (orgId) =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'ES256' })
-        .setSubject(orgId)
-        .setAudience(INTERNAL_TOKEN_AUDIENCE)
-        .setIssuer(INTERNAL_TOKEN_ISSUER)
-        .setExpirationTime('5m')
-        .sign(privateKey),
-    systemToken: () =>
-      new SignJWT({ scope: 'system' })
-        .setProtectedHeader({ alg: 'ES256' })
-        .setSubject(SYSTEM_SUBJECT)
-        .setAudience(INTERNAL_TOKEN_AUDIENCE)
-        .setIssuer(INTERNAL_TOKEN_ISSUER)
-        .setExpirationTime('5m')
-        .sign(privateKey),
+    tokenFor: (orgId) => signToken(orgId, {}, '5m'),
+    signToken,
+    systemToken: () => signToken(SYSTEM_SUBJECT, { scope: 'system' }, '5m'),
     async close() {
       await service.close();
       await pool.end();

@@ -22,6 +22,7 @@ export interface UploadRow {
   checksum_algorithm: UploadInfo['checksumAlgorithm'] | null;
   checksum_type: UploadInfo['checksumType'] | null;
   acl: string;
+  tags: UploadInfo['tags'] | null;
 }
 
 export interface PartRow {
@@ -33,7 +34,7 @@ export interface PartRow {
   last_modified: Date;
 }
 
-const UPLOAD_COLUMNS = 'upload_id, bucket, key, initiated, headers, user_metadata, checksum_algorithm, checksum_type, acl';
+const UPLOAD_COLUMNS = 'upload_id, bucket, key, initiated, headers, user_metadata, checksum_algorithm, checksum_type, acl, tags';
 const PART_COLUMNS = 'part_number, size, etag, checksums, blob, last_modified';
 
 export function toUploadInfo(r: UploadRow): UploadInfo {
@@ -47,6 +48,7 @@ export function toUploadInfo(r: UploadRow): UploadInfo {
     checksumAlgorithm: r.checksum_algorithm ?? undefined,
     checksumType: r.checksum_type ?? undefined,
     acl: r.acl,
+    tags: r.tags?.length ? r.tags : undefined,
   };
 }
 
@@ -60,10 +62,21 @@ export function newUploadId(): string {
 
 export async function createUpload(db: Queryable, orgId: OrgId, bucket: string, req: CreateUploadRequest): Promise<UploadInfo> {
   const r = await db.query<UploadRow>(
-    `INSERT INTO multipart_uploads (org_id, bucket, upload_id, key, headers, user_metadata, checksum_algorithm, checksum_type, acl)
-     SELECT org_id, name, $3, $4, $5, $6, $7, $8, $9 FROM buckets WHERE org_id = $1 AND name = $2
+    `INSERT INTO multipart_uploads (org_id, bucket, upload_id, key, headers, user_metadata, checksum_algorithm, checksum_type, acl, tags)
+     SELECT org_id, name, $3, $4, $5, $6, $7, $8, $9, $10 FROM buckets WHERE org_id = $1 AND name = $2
      RETURNING ${UPLOAD_COLUMNS}`,
-    [orgId, bucket, newUploadId(), req.key, JSON.stringify(req.headers ?? {}), JSON.stringify(req.userMetadata ?? {}), req.checksumAlgorithm ?? null, req.checksumType ?? null, req.acl ?? 'private'],
+    [
+      orgId,
+      bucket,
+      newUploadId(),
+      req.key,
+      JSON.stringify(req.headers ?? {}),
+      JSON.stringify(req.userMetadata ?? {}),
+      req.checksumAlgorithm ?? null,
+      req.checksumType ?? null,
+      req.acl ?? 'private',
+      req.tags?.length ? JSON.stringify(req.tags) : null,
+    ],
   );
   if (r.rows.length === 0) throw noSuchBucket(bucket);
   return toUploadInfo(r.rows[0]);

@@ -65,14 +65,24 @@ describe('complete', () => {
     expect((await outboxRows(t.pool, ORG)).map((r) => r.blob_id)).toContain(records[0]!.blob.blobId);
   });
 
-  it('lets exactly one of two concurrent Completes win', async () => {
+  it('publishes exactly one version when identical Completes race; each gets the same answer', async () => {
     const { uploadId, records } = await upload('race.bin', [1]);
     const req = { parts: [{ partNumber: 1, etag: records[0]!.etag, checksums: {} }] };
-    const results = await Promise.all([1, 2, 3].map(() => codeOf(t.client.completeUpload(token, BUCKET, 'race.bin', uploadId, req))));
-    expect(results.filter((r) => r === 'ok')).toHaveLength(1);
-    expect(results.filter((r) => r === 'NoSuchUpload')).toHaveLength(2);
+    const results = await Promise.all([1, 2, 3].map(() => t.client.completeUpload(token, BUCKET, 'race.bin', uploadId, req)));
+    expect(new Set(results.map((v) => `${v.etag} ${v.versionId} ${v.lastModified}`)).size).toBe(1);
     const versions = await t.pool.query('SELECT count(*)::int AS n FROM object_versions WHERE org_id = $1 AND key = $2', [ORG, 'race.bin']);
     expect(versions.rows[0].n).toBe(1);
+  });
+
+  it('answers a retried Complete with the same parts as the first time, and only those parts', async () => {
+    const { uploadId, records } = await upload('retry.bin', [1, 2], [MIN_PART_BYTES, 10]);
+    const req = { parts: records.map((r) => ({ partNumber: r.partNumber, etag: r.etag, checksums: {} })) };
+    const first = await t.client.completeUpload(token, BUCKET, 'retry.bin', uploadId, req);
+    const again = await t.client.completeUpload(token, BUCKET, 'retry.bin', uploadId, req);
+    expect(again).toMatchObject({ etag: first.etag, versionId: first.versionId, size: first.size, checksums: first.checksums });
+    expect(await codeOf(t.client.completeUpload(token, BUCKET, 'retry.bin', uploadId, { parts: req.parts.slice(0, 1) }))).toBe('NoSuchUpload');
+    expect(await codeOf(t.client.completeUpload(token, BUCKET, 'other-key.bin', uploadId, req))).toBe('NoSuchUpload');
+    expect(await codeOf(t.client.abortUpload(token, BUCKET, 'retry.bin', uploadId))).toBe('NoSuchUpload');
   });
 
   it('honours If-None-Match: * against an existing object', async () => {

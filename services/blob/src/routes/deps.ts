@@ -1,9 +1,10 @@
-import type { BlobBackend } from '@excloud/blob-backend';
+import type { IncomingMessage } from 'node:http';
+import { isValidBlobId, type BlobBackend } from '@excloud/blob-backend';
+import { BLOB_ROUTES, type BlobCapability, type BlobCapabilityOp } from '@excloud/contracts';
 import type { KeyRing } from '@excloud/crypto';
-import type { OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
-import { isValidBlobId } from '@excloud/blob-backend';
-import { ownsBlob } from '../blob-id';
+import { checkCapability, type CapabilityKeys } from '@excloud/service-kit';
+import { BLOB_HEADERS, header } from '../request-headers';
 import type { BlobMetrics } from '../metrics';
 
 /** What every route handler needs; built once in service.ts. */
@@ -11,6 +12,7 @@ export interface BlobRouteDeps {
   backend: BlobBackend;
   keyRing: KeyRing;
   metrics: BlobMetrics;
+  capabilityKeys: CapabilityKeys;
 }
 
 /** Express 5 gives a `*id` wildcard as its path segments. */
@@ -18,8 +20,19 @@ export function blobIdParam(param: unknown): string {
   return Array.isArray(param) ? param.join('/') : String(param ?? '');
 }
 
-/** Tenants never touch each other's blobs: ownership is decided by the id's org prefix alone. */
-export function assertOwnedBlobId(orgId: OrgId, blobId: string): void {
-  if (!ownsBlob(orgId, blobId)) throw new S3Error('AccessDenied', 'blob belongs to another org');
+/**
+ * The blob a hot route acts on, from `/v1/blobs/<id>`, and the capability that must name it for
+ * `op`. Tenants never touch each other's blobs: the capability binds the id to its org.
+ */
+export function authorizeBlob(deps: BlobRouteDeps, req: IncomingMessage, op: BlobCapabilityOp): BlobCapability {
+  const raw = (req.url ?? '').slice(BLOB_ROUTES.blobPrefix.length);
+  let blobId: string;
+  try {
+    blobId = raw.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new S3Error('InvalidArgument', 'invalid blob id');
+  }
+  const capability = checkCapability(deps.capabilityKeys, header(req, BLOB_HEADERS.capability), op, blobId);
   if (!isValidBlobId(blobId)) throw new S3Error('InvalidArgument', 'invalid blob id');
+  return capability;
 }

@@ -1,12 +1,12 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createDecryptor, frameRangeFor, type KeyRing } from '@excloud/crypto';
 import type { BlobKeyInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
-import { orgOf, type Logger } from '@excloud/service-kit';
+import type { HotRoute, Logger } from '@excloud/service-kit';
 import { toS3Error } from '../backend-errors';
 import { BLOB_HEADERS, parseKeyHeader, parseRangeHeader, requiredSize } from '../request-headers';
-import { assertOwnedBlobId, blobIdParam, type BlobRouteDeps } from './deps';
+import { authorizeBlob, type BlobRouteDeps } from './deps';
 
 interface ReadPlan {
   /** Stored-byte range to fetch; undefined = the whole blob. */
@@ -67,62 +67,60 @@ function firstChunk(stream: Readable): Promise<Buffer | null> {
   });
 }
 
+export function getBlobRoute(deps: BlobRouteDeps): HotRoute {
+  return { operation: 'get_blob', handle: ({ req, res, log }) => getBlob(deps, req, res, log) };
+}
+
 /**
  * GET /v1/blobs/<id>: streams plaintext of the blob or of an inclusive plaintext range, fetching
  * only the stored frames that cover it. The caller supplies the key info and plaintext size from
  * its manifest (this service keeps no metadata). A frame that fails authentication after the
  * headers went out destroys the response: the reader sees an aborted stream, never wrong bytes.
  */
-export function getBlobRoute(deps: BlobRouteDeps) {
-  return async (req: Request, res: Response): Promise<void> => {
-    res.locals.operation = 'get_blob';
-    const orgId = orgOf(res);
-    const log = res.locals.log as Logger;
-    const blobId = blobIdParam(req.params.id);
-    assertOwnedBlobId(orgId, blobId);
-    const keyInfo = parseKeyHeader(req);
-    const size = requiredSize(req, BLOB_HEADERS.size);
-    const plan = planRead(size, parseRangeHeader(req, size));
+async function getBlob(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+  const { blobId } = authorizeBlob(deps, req, 'get');
+  const keyInfo = parseKeyHeader(req);
+  const size = requiredSize(req, BLOB_HEADERS.size);
+  const plan = planRead(size, parseRangeHeader(req, size));
 
-    const decryptor = openDecryptor(deps.keyRing, blobId, keyInfo, size, plan, log);
-    let source: NodeJS.ReadableStream;
-    try {
-      source = await deps.backend.get({ id: blobId, range: plan.storedRange });
-    } catch (err) {
-      decryptor.destroy();
-      // The manifest promises more stored bytes than exist: the blob is damaged, not the request.
-      if (err instanceof RangeError) {
-        log.error('stored blob is shorter than its manifest says', { blobId, err });
-        throw new S3Error('InternalError', 'blob is truncated');
-      }
-      throw toS3Error(err);
+  const decryptor = openDecryptor(deps.keyRing, blobId, keyInfo, size, plan, log);
+  let source: NodeJS.ReadableStream;
+  try {
+    source = await deps.backend.get({ id: blobId, range: plan.storedRange });
+  } catch (err) {
+    decryptor.destroy();
+    // The manifest promises more stored bytes than exist: the blob is damaged, not the request.
+    if (err instanceof RangeError) {
+      log.error('stored blob is shorter than its manifest says', { blobId, err });
+      throw new S3Error('InternalError', 'blob is truncated');
     }
-    pipeline(source as Readable, decryptor, () => undefined); // errors surface on the decryptor
-    let readerGone = false;
-    res.once('close', () => {
-      readerGone = true;
-      decryptor.destroy(); // stop fetching and decrypting for nobody
-    });
+    throw toS3Error(err);
+  }
+  pipeline(source as Readable, decryptor, () => undefined); // errors surface on the decryptor
+  let readerGone = false;
+  res.once('close', () => {
+    readerGone = true;
+    decryptor.destroy(); // stop fetching and decrypting for nobody
+  });
 
-    let first: Buffer | null;
-    try {
-      first = await firstChunk(decryptor);
-    } catch (err) {
-      if (readerGone) return;
-      log.error('blob failed authentication', { blobId, err });
-      throw new S3Error('InternalError', 'blob failed authentication');
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(plan.take) });
-    if (!first) {
-      res.end();
-      return;
-    }
-    deps.metrics.bytesRead.inc(first.length);
-    res.write(first);
-    pipeline(decryptor, res, (err) => {
-      // pipeline already destroyed the response: the reader sees an aborted body, never wrong bytes.
-      if (err?.name === 'DecryptionError') log.error('blob failed authentication mid-stream', { blobId, err });
-    });
-    decryptor.on('data', (chunk: Buffer) => deps.metrics.bytesRead.inc(chunk.length));
-  };
+  let first: Buffer | null;
+  try {
+    first = await firstChunk(decryptor);
+  } catch (err) {
+    if (readerGone) return;
+    log.error('blob failed authentication', { blobId, err });
+    throw new S3Error('InternalError', 'blob failed authentication');
+  }
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(plan.take) });
+  if (!first) {
+    res.end();
+    return;
+  }
+  deps.metrics.bytesRead.inc(first.length);
+  res.write(first);
+  pipeline(decryptor, res, (err) => {
+    // pipeline already destroyed the response: the reader sees an aborted body, never wrong bytes.
+    if (err?.name === 'DecryptionError') log.error('blob failed authentication mid-stream', { blobId, err });
+  });
+  decryptor.on('data', (chunk: Buffer) => deps.metrics.bytesRead.inc(chunk.length));
 }

@@ -1,54 +1,52 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { BlobPutResult } from '@excloud/contracts';
 import { ciphertextLength, createEncryptor } from '@excloud/crypto';
 import { S3Error } from '@excloud/s3-protocol';
-import { orgOf, type Logger } from '@excloud/service-kit';
+import { sendJson, type HotRoute, type Logger } from '@excloud/service-kit';
 import { toS3Error } from '../backend-errors';
-import { newBlobId } from '../blob-id';
 import { DigestingStream, parseChecksumList } from '../digests';
 import { BLOB_HEADERS, header, optionalSize } from '../request-headers';
-import type { BlobRouteDeps } from './deps';
+import { authorizeBlob, type BlobRouteDeps } from './deps';
 
 /**
- * PUT /v1/blobs: plaintext in → digests → encryptor → backend. Answers only after backend.put
- * resolved (the blob is durable). Any failure on the way in (client abort, size limit, short
- * body) errors the stream before it ends, so backend.put rejects and nothing becomes visible.
+ * PUT /v1/blobs/<id>: plaintext in → digests → encryptor → backend, under the id the gateway's
+ * capability names. Answers only after backend.put resolved (the blob is durable). Any failure on
+ * the way in (client abort, size limit, short body) errors the stream before it ends, so
+ * backend.put rejects and nothing becomes visible.
  */
-export function putBlobRoute(deps: BlobRouteDeps) {
-  return async (req: Request, res: Response): Promise<void> => {
-    res.locals.operation = 'put_blob';
-    const orgId = orgOf(res);
-    const log = res.locals.log as Logger;
-    const algorithms = parseChecksumList(header(req, BLOB_HEADERS.checksums));
-    const maxSize = optionalSize(req, BLOB_HEADERS.maxSize);
-    const contentLength = optionalSize(req, BLOB_HEADERS.contentLength);
-    if (maxSize !== undefined && contentLength !== undefined && contentLength > maxSize) {
-      throw new S3Error('EntityTooLarge', undefined, { ProposedSize: String(contentLength), MaxSizeAllowed: String(maxSize) });
-    }
+export function putBlobRoute(deps: BlobRouteDeps): HotRoute {
+  return { operation: 'put_blob', handle: ({ req, res, log }) => putBlob(deps, req, log).then((result) => sendJson(res, 200, result)) };
+}
 
-    const blobId = newBlobId(orgId);
-    const digester = new DigestingStream(algorithms, { maxSize, contentLength });
-    const { keyInfo, stream: encryptor } = createEncryptor({ ring: deps.keyRing, blobId });
-    const input = pipeInput(req, digester);
-    const encrypting = pipeline(digester, encryptor);
-    const [stored, piped] = await Promise.allSettled([deps.backend.put({ id: blobId, body: encryptor }), encrypting]);
-    input.detach();
+async function putBlob(deps: BlobRouteDeps, req: IncomingMessage, log: Logger): Promise<BlobPutResult> {
+  const { blobId } = authorizeBlob(deps, req, 'put');
+  const algorithms = parseChecksumList(header(req, BLOB_HEADERS.checksums));
+  const maxSize = optionalSize(req, BLOB_HEADERS.maxSize);
+  const contentLength = optionalSize(req, BLOB_HEADERS.contentLength);
+  if (maxSize !== undefined && contentLength !== undefined && contentLength > maxSize) {
+    throw new S3Error('EntityTooLarge', undefined, { ProposedSize: String(contentLength), MaxSizeAllowed: String(maxSize) });
+  }
 
-    if (piped.status === 'rejected' || stored.status === 'rejected') {
-      if (stored.status === 'fulfilled') await discard(deps, blobId, log);
-      throw toS3Error(pickFailure(piped, stored));
-    }
-    const digests = digester.digests;
-    const expectedStored = ciphertextLength(digests.size);
-    if (stored.value.size !== expectedStored) {
-      await discard(deps, blobId, log);
-      throw new Error(`backend stored ${stored.value.size} bytes for blob ${blobId}, expected ${expectedStored}`);
-    }
-    deps.metrics.bytesWritten.inc(digests.size);
-    const result: BlobPutResult = { blobId, ...digests, encryption: keyInfo };
-    res.json(result);
-  };
+  const digester = new DigestingStream(algorithms, { maxSize, contentLength });
+  const { keyInfo, stream: encryptor } = createEncryptor({ ring: deps.keyRing, blobId });
+  const input = pipeInput(req, digester);
+  const encrypting = pipeline(digester, encryptor);
+  const [stored, piped] = await Promise.allSettled([deps.backend.put({ id: blobId, body: encryptor }), encrypting]);
+  input.detach();
+
+  if (piped.status === 'rejected' || stored.status === 'rejected') {
+    if (stored.status === 'fulfilled') await discard(deps, blobId, log);
+    throw toS3Error(pickFailure(piped, stored));
+  }
+  const digests = digester.digests;
+  const expectedStored = ciphertextLength(digests.size);
+  if (stored.value.size !== expectedStored) {
+    await discard(deps, blobId, log);
+    throw new Error(`backend stored ${stored.value.size} bytes for blob ${blobId}, expected ${expectedStored}`);
+  }
+  deps.metrics.bytesWritten.inc(digests.size);
+  return { blobId, ...digests, encryption: keyInfo };
 }
 
 /**
@@ -56,7 +54,7 @@ export function putBlobRoute(deps: BlobRouteDeps) {
  * refused (too large) or the backend fails, the request must be drained, not destroyed, or the
  * caller would see a reset connection instead of our error response.
  */
-function pipeInput(req: Request, digester: DigestingStream): { detach(): void } {
+function pipeInput(req: IncomingMessage, digester: DigestingStream): { detach(): void } {
   const onError = (err: Error) => digester.destroy(new S3Error('IncompleteBody', `request body failed: ${err.message}`));
   const onClose = () => {
     if (!req.readableEnded) digester.destroy(new S3Error('IncompleteBody', 'request aborted before the body ended'));

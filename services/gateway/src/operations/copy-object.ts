@@ -6,6 +6,7 @@ import type { OperationContext, S3Result } from '../context';
 import { evaluateCopySourceConditions } from '../copy-source';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingDirective, taggingHeader } from '../tagging';
 import { streamObject } from '../object-stream';
 import { assertValidKey, userMetadataFrom } from '../validation';
 import { commitObjectVersion } from './put-object';
@@ -24,6 +25,8 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
   const acl = cannedAclHeader(ctx.req);
+  const replaceTags = taggingDirective(ctx.req) === 'REPLACE';
+  const newTags = replaceTags ? (taggingHeader(ctx.req) ?? []) : undefined;
   const src = await ctx.services.metadata.getObject(ctx.caller.token, source.bucket, source.key, source.versionId, ctx.requestId);
   evaluateCopySourceConditions(ctx.req, src);
   if (source.bucket === bucket && source.key === key && directive === 'COPY' && source.versionId === undefined) {
@@ -41,8 +44,8 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
   const version = await commitBlob(
     ctx,
     () => {
-      const body = streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
-      return ctx.services.blob.put(ctx.caller.token, body, { checksums: Object.keys(src.checksums) as ChecksumAlgorithm[], contentLength: src.size, requestId: ctx.requestId });
+      const body = streamObject({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: src.manifest, range: { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
+      return ctx.services.blob.put(ctx.caller.orgId, body, { checksums: Object.keys(src.checksums) as ChecksumAlgorithm[], contentLength: src.size, requestId: ctx.requestId });
     },
     (stored) => {
       if (stored.size !== src.size) throw new S3Error('InternalError', 'copy source changed size while copying');
@@ -51,6 +54,7 @@ export async function copyObject(ctx: OperationContext<'CopyObject'>): Promise<S
         userMetadata: replace ? userMetadataFrom(ctx.req.headers) : src.userMetadata,
         checksums: stored.checksums,
         acl,
+        tags: newTags ?? src.tags,
       });
     },
   );

@@ -3,6 +3,7 @@ import type { OperationContext, S3Result } from '../context';
 import { checksumAlgorithmHeader, checksumTypeHeader } from '../multipart-params';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingHeader } from '../tagging';
 import { assertValidKey, userMetadataFrom } from '../validation';
 
 export async function createMultipartUpload(ctx: OperationContext<'CreateMultipartUpload'>): Promise<S3Result> {
@@ -23,7 +24,7 @@ export async function createMultipartUpload(ctx: OperationContext<'CreateMultipa
   const upload = await ctx.services.metadata.createUpload(
     ctx.caller.token,
     bucket,
-    { key, headers: storedHeadersFrom(ctx.req), userMetadata: userMetadataFrom(ctx.req.headers), checksumAlgorithm, checksumType, acl: cannedAclHeader(ctx.req) },
+    { key, headers: storedHeadersFrom(ctx.req), userMetadata: userMetadataFrom(ctx.req.headers), checksumAlgorithm, checksumType, acl: cannedAclHeader(ctx.req), tags: taggingHeader(ctx.req) },
     ctx.requestId,
   );
   return {

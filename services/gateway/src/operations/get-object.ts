@@ -13,6 +13,8 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
   const { bucket, key, versionId, partNumber, responseHeaders } = ctx.operation;
   const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
   const headers = objectResponseHeaders(version);
+  // S3 shows the tag count only to callers allowed to read tags: never to an anonymous reader.
+  if (version.tags?.length && !ctx.caller.anonymous) headers[S3_HEADERS.taggingCount] = String(version.tags.length);
   evaluateReadConditions(
     {
       ifMatch: header(ctx.req, 'if-match'),
@@ -40,7 +42,7 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
       'content-length': String(range.end - range.start + 1),
       'content-range': `bytes ${range.start}-${range.end}/${version.size}`,
     },
-    body: withBody ? await openObjectStream({ blob: ctx.services.blob, token: ctx.caller.token, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
+    body: withBody ? await openObjectStream({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
   };
 }
 
@@ -65,7 +67,7 @@ async function fullBody(ctx: OperationContext, version: ObjectVersion) {
   if (version.size === 0) return undefined;
   return openObjectStream({
     blob: ctx.services.blob,
-    token: ctx.caller.token,
+    orgId: ctx.caller.orgId,
     manifest: version.manifest,
     range: { start: 0, end: version.size - 1 },
     requestId: ctx.requestId,

@@ -26,6 +26,14 @@ import { listObjectVersions } from './list-object-versions';
 import { listObjects } from './list-objects';
 import { listObjectsV2 } from './list-objects-v2';
 import { putObject } from './put-object';
+import { deleteObjectTagging } from './delete-object-tagging';
+import { getObjectTagging } from './get-object-tagging';
+import { putObjectTagging } from './put-object-tagging';
+import { corsPreflight } from './cors-preflight';
+import { deleteBucketCors } from './delete-bucket-cors';
+import { getBucketCors } from './get-bucket-cors';
+import { putBucketCors } from './put-bucket-cors';
+import { postObject } from './post-object';
 
 /** Operation name → handler, total: an operation the router knows but nobody handles does not compile. */
 export const OPERATIONS: { [N in OperationName]: OperationHandler<N> } = {
@@ -56,6 +64,14 @@ export const OPERATIONS: { [N in OperationName]: OperationHandler<N> } = {
   DeleteObjects: deleteObjects,
   GetBucketVersioning: getBucketVersioning,
   PutBucketVersioning: putBucketVersioning,
+  GetObjectTagging: getObjectTagging,
+  PutObjectTagging: putObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
+  GetBucketCors: getBucketCors,
+  PutBucketCors: putBucketCors,
+  DeleteBucketCors: deleteBucketCors,
+  CorsPreflight: corsPreflight,
+  PostObject: postObject,
 };
 
 /** Run the handler of `ctx.operation`. */

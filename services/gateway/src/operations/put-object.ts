@@ -1,10 +1,11 @@
-import { checksumAlgorithmOf, header, type BlobPutResult, type ChecksumAlgorithm, type Checksums, type ObjectHeaders } from '@excloud/contracts';
+import { checksumAlgorithmOf, header, type BlobPutResult, type ChecksumAlgorithm, type Checksums, type ObjectHeaders, type ObjectTag } from '@excloud/contracts';
 import { S3Error, writeResponseHeaders } from '@excloud/s3-protocol';
 import { assertBucketExists } from '../bucket-check';
 import { commitBlob, discardBlob } from '../blob-commit';
 import type { OperationContext, S3Result } from '../context';
 import { cannedAclHeader } from '../acl';
 import { storedHeadersFrom } from '../object-headers';
+import { taggingHeader } from '../tagging';
 import { openUploadBody, type UploadBody } from '../upload-body';
 import { assertValidKey, userMetadataFrom } from '../validation';
 
@@ -20,6 +21,7 @@ export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3R
   const contentMd5 = parseContentMd5(header(ctx.req, 'content-md5'));
   const headers = storedHeadersFrom(ctx.req);
   const acl = cannedAclHeader(ctx.req);
+  const tags = taggingHeader(ctx.req);
   const body = openUploadBody(ctx.req, ctx.caller, ctx.config.maxPutBytes);
   // Refuse before reading the body when the bucket does not exist.
   await assertBucketExists(ctx, bucket);
@@ -27,7 +29,7 @@ export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3R
   const version = await commitBlob(
     ctx,
     () => storeBlob(ctx, body),
-    (stored) => commitObjectVersion(ctx, bucket, key, stored, { headers, userMetadata, acl, checksums: verifyDigests(stored, body, contentMd5) }),
+    (stored) => commitObjectVersion(ctx, bucket, key, stored, { headers, userMetadata, acl, tags, checksums: verifyDigests(stored, body, contentMd5) }),
   );
   return { headers: writeResponseHeaders(version) };
 }
@@ -42,7 +44,7 @@ export function commitObjectVersion(
   bucket: string,
   key: string,
   stored: BlobPutResult,
-  fields: { headers: ObjectHeaders; userMetadata: Record<string, string>; checksums: Checksums; acl: string | undefined },
+  fields: { headers: ObjectHeaders; userMetadata: Record<string, string>; checksums: Checksums; acl: string | undefined; tags: ObjectTag[] | undefined },
 ) {
   return ctx.services.metadata.putObject(
     ctx.caller.token,
@@ -66,9 +68,9 @@ export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: 
   const sdkAlg = checksumAlgorithmOf(header(ctx.req, 'x-amz-sdk-checksum-algorithm') ?? '');
   if (sdkAlg) wanted.add(sdkAlg);
   try {
-    const result = await ctx.services.blob.put(ctx.caller.token, body.stream, {
+    const result = await ctx.services.blob.put(ctx.caller.orgId, body.stream, {
       checksums: [...wanted],
-      maxSize: body.length,
+      maxSize: body.maxBytes,
       contentLength: body.length,
       requestId: ctx.requestId,
     });
@@ -76,7 +78,7 @@ export async function storeBlob(ctx: OperationContext, body: UploadBody, extra: 
       await discardBlob(ctx, result.blobId);
       throw body.failure();
     }
-    if (result.size !== body.length) {
+    if (body.length !== undefined && result.size !== body.length) {
       await discardBlob(ctx, result.blobId);
       throw new S3Error('IncompleteBody');
     }

@@ -20,8 +20,8 @@ export async function uploadPartCopy(ctx: OperationContext<'UploadPartCopy'>): P
   const part = await commitBlob(
     ctx,
     () => {
-      const body = streamObject({ blob: ctx.services.blob, token: ctx.caller.token, manifest: src.manifest, range: range ?? { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
-      return ctx.services.blob.put(ctx.caller.token, body, { checksums: upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [], contentLength: length, requestId: ctx.requestId });
+      const body = streamObject({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: src.manifest, range: range ?? { start: 0, end: src.size - 1 }, requestId: ctx.requestId });
+      return ctx.services.blob.put(ctx.caller.orgId, body, { checksums: upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [], contentLength: length, requestId: ctx.requestId });
     },
     (stored) => recordPart(ctx, stored, stored.checksums),
   );

@@ -168,6 +168,16 @@ export function objectVersion(over: Partial<ObjectVersion> = {}): ObjectVersion 
   };
 }
 
+/** The S3 error code a function throws ('ok' when it returns). */
+export function codeOfCall(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}
+
 /** The S3 error code a promise rejects with ('ok' when it resolves). */
 export async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

@@ -4,10 +4,12 @@ import { S3Error } from '@excloud/s3-protocol';
 import { orgOf } from '@excloud/service-kit';
 import { createBucket, deleteBucket, getBucket, listBuckets, setBucketVersioning } from '../bucket-store';
 import { parseAclSetting, setBucketAcl } from '../acl-store';
+import { bucketCorsRoutes } from './bucket-cors';
 
 /** Bucket CRUD and versioning. Mounted behind requireOrgToken: the org is always the token's. */
 export function bucketRoutes(pool: Pool): Router {
   const router = Router();
+  router.use(bucketCorsRoutes(pool));
 
   router.get('/v1/buckets', async (_req, res) => {
     res.locals.operation = 'list_buckets';

@@ -9,10 +9,12 @@ import { listVersions } from '../version-listing';
 import { parseAclSetting, setObjectAcl } from '../acl-store';
 import { assertAnonymousMayRead } from '../anonymous';
 import { bucketParam } from './buckets';
+import { objectTagRoutes } from './object-tags';
 
 /** Object versions and listing. Mounted behind requireOrgToken: the org is always the token's. */
 export function objectRoutes(pool: Pool, onListed: (cost: ListingCost) => void): Router {
   const router = Router();
+  router.use(objectTagRoutes(pool));
 
   router.post('/v1/buckets/:bucket/objects', async (req, res) => {
     res.locals.operation = 'put_object';

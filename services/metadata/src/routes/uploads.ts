@@ -7,6 +7,7 @@ import { parseKey } from '../commit-validation';
 import { completeUpload } from '../complete-upload';
 import { listUploads } from '../upload-listing';
 import { abortUpload, createUpload, findUpload, listParts, putPart } from '../upload-store';
+import { parseTags } from '../tag-store';
 import { bucketParam } from './buckets';
 
 /** Multipart uploads. Mounted behind requireOrgToken: the org is always the token's. */
@@ -17,7 +18,7 @@ export function uploadRoutes(pool: Pool): Router {
   router.post(base, async (req, res) => {
     res.locals.operation = 'create_upload';
     const body = req.body as CreateUploadRequest;
-    res.json(await createUpload(pool, orgOf(res), bucketParam(req.params.bucket), { ...body, key: parseKey(body?.key) }));
+    res.json(await createUpload(pool, orgOf(res), bucketParam(req.params.bucket), { ...body, key: parseKey(body?.key), tags: parseTags(body?.tags) }));
   });
 
   router.get(base, async (req, res) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { OrgId } from '@excloud/contracts';
+import type { OrgId } from './tenant';
 
 /** Crockford base32: a subset of [0-9A-Z], so ids stay inside blob-backend's id alphabet. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

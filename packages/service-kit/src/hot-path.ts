@@ -1,0 +1,84 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { S3Error, isS3Error } from '@excloud/s3-protocol';
+import { REQUEST_ID_HEADER, newRequestId } from './app';
+import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
+
+/**
+ * The hot internal routes (blob put/get/delete, metadata commit and read) skip Express: a plain
+ * `node:http` handler with the same request id, access metrics and error wire format, and no
+ * middleware chain. Everything else (health, metrics, admin and maintenance routes) falls through
+ * to the service's Express app.
+ */
+export interface HotRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  log: Logger;
+}
+
+export interface HotRoute {
+  /** The metric label: a closed set, never a path. */
+  operation: string;
+  handle(ctx: HotRequest): Promise<void>;
+}
+
+export function withHotPaths(opts: {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  route: (req: IncomingMessage) => HotRoute | undefined;
+  fallback: RequestListener;
+}): RequestListener {
+  return (req, res) => {
+    const route = opts.route(req);
+    if (!route) return opts.fallback(req, res);
+    const incoming = req.headers[REQUEST_ID_HEADER];
+    const requestId = typeof incoming === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(incoming) ? incoming : newRequestId();
+    const log = opts.logger.child({ requestId });
+    const started = process.hrtime.bigint();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    res.once('finish', () => {
+      const labels = { operation: route.operation, status: String(res.statusCode) };
+      opts.metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      opts.metrics.httpRequests.inc(labels);
+    });
+    route.handle({ req, res, requestId, log }).catch((err: unknown) => sendError(res, err, log));
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': payload.length });
+  res.end(payload);
+}
+
+/** The same wire format as finishServiceApp: the caller rebuilds the same S3Error. */
+export function sendError(res: ServerResponse, err: unknown, log: Logger): void {
+  const s3err = isS3Error(err) ? err : unexpected(err, log);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, s3err.status, s3err.toWire());
+}
+
+function unexpected(err: unknown, log: Logger): S3Error {
+  log.error('unhandled error', { err: err instanceof Error ? err : new Error(String(err)) });
+  return new S3Error('InternalError');
+}
+
+/** Reads a small JSON request body (the caller bounds it); malformed JSON is the caller's error. */
+export async function readJsonBody<T>(req: IncomingMessage, maxBytes: number): Promise<T> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new S3Error('InvalidRequest', `request body exceeds ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+  } catch {
+    throw new S3Error('InvalidRequest', 'request body is not JSON');
+  }
+}

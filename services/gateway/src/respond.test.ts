@@ -1,0 +1,62 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough, Readable } from 'node:stream';
+import { BrokenBodyError, sendResult } from './respond';
+
+/** Serves one response through sendResult and reports how sendResult ended. */
+async function serve(body: Readable, client: (port: number) => Promise<void>): Promise<unknown> {
+  let outcome: Promise<unknown> = Promise.resolve('not called');
+  const server = http.createServer((_req, res) => {
+    outcome = sendResult(res, { status: 200, headers: { 'content-length': '1000000' }, body }, false).then(
+      () => 'completed',
+      (err) => err,
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await client((server.address() as AddressInfo).port);
+    return await outcome;
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+function get(port: number, onResponse: (res: http.IncomingMessage, req: http.ClientRequest) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const req = http.get({ port, host: '127.0.0.1' }, (res) => {
+      res.on('close', resolve);
+      res.on('error', () => resolve());
+      onResponse(res, req);
+    });
+    req.on('error', () => resolve());
+  });
+}
+
+describe('sendResult with a body that breaks off', () => {
+  it('blames the server when the source fails mid-body (a truncated 200 is an error)', async () => {
+    const body = new PassThrough();
+    body.write(Buffer.alloc(1000)); // the status line goes out with the first bytes
+    const outcome = await serve(body, (port) =>
+      get(port, (res) => {
+        res.resume();
+        body.destroy(new Error('Premature close'));
+      }),
+    );
+    expect(outcome).toBeInstanceOf(BrokenBodyError);
+    expect((outcome as BrokenBodyError).side).toBe('server');
+  });
+
+  it('blames the client when it goes away mid-body', async () => {
+    const body = new PassThrough();
+    body.write(Buffer.alloc(1000));
+    const outcome = await serve(body, (port) => get(port, (_res, req) => req.destroy()));
+    expect(outcome).toBeInstanceOf(BrokenBodyError);
+    expect((outcome as BrokenBodyError).side).toBe('client');
+  });
+
+  it('completes when the body is whole', async () => {
+    const outcome = await serve(Readable.from([Buffer.alloc(1_000_000)]), (port) => get(port, (res) => res.resume()));
+    expect(outcome).toBe('completed');
+  });
+});
