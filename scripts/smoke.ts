@@ -28,6 +28,7 @@ function env(name: string): string {
   return value;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a smoke script reads whatever JSON the admin API answers
 async function admin(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${env('AUTH_URL')}/v1/admin${route}`, {
     method,

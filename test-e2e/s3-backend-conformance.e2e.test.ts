@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { S3Backend, runBlobBackendConformance } from '@excloud/blob-backend';
+import { S3Backend, S3_BACKEND_CLIENT_DEFAULTS, runBlobBackendConformance } from '@excloud/blob-backend';
 import { hasCommand } from './support/cli';
 import { s3, uniqueBucket } from './support/clients';
 
@@ -21,7 +21,7 @@ describe('S3 backend against our own gateway', () => {
   let client: S3Client;
   let bucket: string;
   beforeAll(async () => {
-    client = s3();
+    client = s3({ extra: S3_BACKEND_CLIENT_DEFAULTS });
     bucket = uniqueBucket('blob-backend');
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   });
@@ -78,7 +78,7 @@ if (cephMissing) {
     beforeAll(async () => {
       const port = await freePort();
       execFileSync('bash', [CEPH_SCRIPT, 'start', String(port), base], { stdio: 'inherit', timeout: 180_000 });
-      client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'BENCHAK', secretAccessKey: 'BENCHSK' } });
+      client = new S3Client({ ...S3_BACKEND_CLIENT_DEFAULTS, endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'BENCHAK', secretAccessKey: 'BENCHSK' } });
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
     }, 240_000);
 

@@ -181,6 +181,7 @@ export class LatencyProxy {
   private constructor(private readonly server: net.Server, readonly port: number) {}
 
   static async start(target: { host: string; port: number }): Promise<LatencyProxy> {
+    // eslint-disable-next-line prefer-const -- assigned once the server listens; the connection handler below captures it before that
     let proxy: LatencyProxy;
     const server = net.createServer((client) => {
       const upstream = net.connect(target.port, target.host);

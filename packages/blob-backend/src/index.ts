@@ -10,7 +10,7 @@ export {
 export { assertValidBlobId, isValidBlobId, MAX_ID_LENGTH } from './validation';
 export { FilesystemBackend } from './filesystem';
 export { MemoryBackend } from './memory';
-export { S3Backend, type S3BackendOptions } from './s3';
+export { S3Backend, S3_BACKEND_CLIENT_DEFAULTS, type S3BackendOptions } from './s3';
 export type { UploadTuning } from './s3-upload';
 export { instrumented, type BlobBackendMetrics, type BlobBackendOp } from './instrumented';
 export { runBlobBackendConformance } from './conformance';

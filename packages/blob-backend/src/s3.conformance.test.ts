@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { runBlobBackendConformance } from './conformance';
-import { S3Backend } from './s3';
+import { S3Backend, S3_BACKEND_CLIENT_DEFAULTS } from './s3';
 
 /**
  * CI proves the S3 backend in test-e2e/s3-backend-conformance.e2e.test.ts (against our own
@@ -17,6 +17,7 @@ const endpoint = process.env.S3_BACKEND_TEST_ENDPOINT;
 
 if (endpoint) {
   const client = new S3Client({
+    ...S3_BACKEND_CLIENT_DEFAULTS,
     endpoint,
     region: process.env.S3_BACKEND_TEST_REGION ?? 'us-east-1',
     forcePathStyle: true,

@@ -18,6 +18,15 @@ import { writeBodyToFile } from './write-file';
 
 const MiB = 1024 * 1024;
 
+/**
+ * S3Client settings every S3Backend client should use. Since 2025 the SDK adds a CRC32 trailer
+ * (aws-chunked, no plain Content-Length) to every PutObject/UploadPart by default; stores that
+ * predate it refuse the request (Ceph RGW 16 answers MissingContentLength, found by the
+ * conformance suite). Blob bytes are already MD5-checked and AES-GCM authenticated, so the SDK
+ * checksums are only asked for where S3 requires them.
+ */
+export const S3_BACKEND_CLIENT_DEFAULTS = { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const;
+
 export interface S3BackendOptions {
   client: S3Client;
   bucket: string;

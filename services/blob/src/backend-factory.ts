@@ -1,10 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { FilesystemBackend, S3Backend, type BlobBackend } from '@excloud/blob-backend';
+import { FilesystemBackend, S3Backend, S3_BACKEND_CLIENT_DEFAULTS, type BlobBackend } from '@excloud/blob-backend';
 import type { BlobConfig, BlobS3Config } from './config';
 
 function createS3Backend(s3: BlobS3Config): BlobBackend {
   // Credentials come from the SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, IRSA…).
-  const client = new S3Client({ region: s3.region, endpoint: s3.endpoint, forcePathStyle: s3.forcePathStyle });
+  const client = new S3Client({ ...S3_BACKEND_CLIENT_DEFAULTS, region: s3.region, endpoint: s3.endpoint, forcePathStyle: s3.forcePathStyle });
   return new S3Backend({ client, bucket: s3.bucket, prefix: s3.prefix });
 }
 

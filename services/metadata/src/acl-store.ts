@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { ALL_USERS_URI, type AclGrant, type AclSetting, type OrgId } from '@excloud/contracts';
+import type { AclGrant, AclSetting, OrgId } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { noSuchBucket } from './bucket-store';
 import type { Queryable } from './db';
