@@ -86,7 +86,26 @@ export function finishServiceApp(app: Express, logger: Logger): void {
   });
 }
 
-function internalError(err: unknown, log: Logger): S3Error {
-  log.error('unhandled error', { err: err instanceof Error ? err : new Error(String(err)) });
+/**
+ * Postgres unreachable, restarting or shutting down (node errors and SQLSTATE classes 08 and 57P):
+ * the request may well succeed when retried, so it is 503 ServiceUnavailable, which SDKs retry,
+ * not a 500 that reads as our bug.
+ */
+const DATABASE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+function databaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && DATABASE_UNAVAILABLE.has(code)) return true;
+  return err instanceof Error && /^Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
+}
+
+/** The one rendering of an error that is not an S3Error: logged with its stack, never echoed. */
+export function internalError(err: unknown, log: Logger): S3Error {
+  const error = err instanceof Error ? err : new Error(String(err));
+  if (databaseUnavailable(err)) {
+    log.warn('database unavailable', { err: error });
+    return new S3Error('ServiceUnavailable', 'the database is unavailable; retry the request');
+  }
+  log.error('unhandled error', { err: error });
   return new S3Error('InternalError');
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { S3Error, isS3Error } from '@excloud/s3-protocol';
-import { REQUEST_ID_HEADER, newRequestId } from './app';
+import { REQUEST_ID_HEADER, internalError, newRequestId } from './app';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
 
@@ -66,7 +66,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /** The same wire format as finishServiceApp: the caller rebuilds the same S3Error. */
 export function sendError(res: ServerResponse, err: unknown, log: Logger): void {
-  const s3err = isS3Error(err) ? err : unexpected(err, log);
+  const s3err = isS3Error(err) ? err : internalError(err, log);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -74,10 +74,6 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
   sendJson(res, s3err.status, s3err.toWire());
 }
 
-function unexpected(err: unknown, log: Logger): S3Error {
-  log.error('unhandled error', { err: err instanceof Error ? err : new Error(String(err)) });
-  return new S3Error('InternalError');
-}
 
 /** Reads a small JSON request body (the caller bounds it); malformed JSON is the caller's error. */
 export async function readJsonBody<T>(req: IncomingMessage, maxBytes: number): Promise<T> {
