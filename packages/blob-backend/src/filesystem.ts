@@ -28,6 +28,41 @@ async function fsyncDir(path: string): Promise<void> {
   }
 }
 
+const noop = () => undefined;
+
+/**
+ * Group commit for directory fsyncs: puts renamed into one directory at about the same time share
+ * one fsync. A caller is only answered by an fsync that began after it asked (so after its rename):
+ * while one runs, later callers queue for the next, which starts when it ends.
+ */
+export class DirectorySyncer {
+  readonly #dirs = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
+  fsyncs = 0;
+
+  sync(dir: string): Promise<void> {
+    let state = this.#dirs.get(dir);
+    if (!state) this.#dirs.set(dir, (state = {}));
+    const running = state.running;
+    if (!running) return this.#start(dir, state);
+    const s = state;
+    s.queued ??= running.then(noop, noop).then(() => {
+      s.queued = undefined;
+      return this.#start(dir, s);
+    });
+    return s.queued;
+  }
+
+  #start(dir: string, state: { running?: Promise<void>; queued?: Promise<void> }): Promise<void> {
+    this.fsyncs += 1;
+    const p: Promise<void> = fsyncDir(dir).finally(() => {
+      if (state.running === p) state.running = undefined;
+      if (!state.running && !state.queued) this.#dirs.delete(dir);
+    });
+    state.running = p;
+    return p;
+  }
+}
+
 /**
  * Blobs as files under `<root>/blobs/<id>`. A put is written to `<root>/.tmp/`, fsynced, renamed
  * into place and the directory fsynced — so a blob is either absent or complete, including after a
@@ -40,6 +75,9 @@ export class FilesystemBackend implements BlobBackend {
   readonly #tmpDir: string;
   readonly #blobsDir: string;
   #ready: Promise<void> | undefined;
+  readonly #dirSync = new DirectorySyncer();
+  /** Blob directories known to exist (per org per day, so few): a put skips mkdir for them. */
+  readonly #knownDirs = new Set<string>();
 
   /** `fsync: false` trades crash durability for speed — only for tests and throwaway data. */
   constructor(opts: { root: string; fsync?: boolean }) {
@@ -63,8 +101,7 @@ export class FilesystemBackend implements BlobBackend {
       if (this.#fsync) await fh.sync();
       await fh.close();
       closed = true;
-      const created = await mkdir(dirname(target), { recursive: true });
-      await rename(tmp, target);
+      const created = await this.#renameIntoPlace(tmp, target);
       renamed = true;
       if (this.#fsync) await this.#syncNewEntries(dirname(target), created);
       return { size };
@@ -185,6 +222,25 @@ export class FilesystemBackend implements BlobBackend {
     return { removed };
   }
 
+  /** Renames into the blob's directory, creating it only when it is not known to exist; returns the first directory created. */
+  async #renameIntoPlace(tmp: string, target: string): Promise<string | undefined> {
+    const dir = dirname(target);
+    if (this.#knownDirs.has(dir)) {
+      try {
+        await rename(tmp, target);
+        return undefined;
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+        this.#knownDirs.delete(dir); // removed behind our back: create it again below
+      }
+    }
+    const created = await mkdir(dir, { recursive: true });
+    await rename(tmp, target);
+    if (this.#knownDirs.size > 10_000) this.#knownDirs.clear();
+    this.#knownDirs.add(dir);
+    return created;
+  }
+
   #path(id: string): string {
     return join(this.#blobsDir, ...id.split('/'));
   }
@@ -206,7 +262,7 @@ export class FilesystemBackend implements BlobBackend {
    * directories, every parent whose entry list changed (up to the parent of the first one created).
    */
   async #syncNewEntries(dir: string, firstCreated: string | undefined): Promise<void> {
-    await fsyncDir(dir);
+    await this.#dirSync.sync(dir);
     if (!firstCreated) return;
     const stop = dirname(firstCreated);
     for (let d = dir; d !== stop && d !== dirname(d); ) {
