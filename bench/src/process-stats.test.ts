@@ -14,9 +14,14 @@ describe('ResourceSampler', () => {
   it('attributes CPU burnt between start and stop to the group', async () => {
     const sampler = new ResourceSampler();
     sampler.start({ me: [process.pid] }, 20);
-    const until = Date.now() + 150;
+    // Burn 150 ms of CPU, not of wall time: on a busy machine wall time buys less CPU.
+    const cpu0 = process.cpuUsage();
+    const burnt = () => {
+      const d = process.cpuUsage(cpu0);
+      return (d.user + d.system) / 1000;
+    };
     let x = 0;
-    while (Date.now() < until) x += Math.sqrt(x + 1);
+    while (burnt() < 150) for (let i = 0; i < 10_000; i++) x += Math.sqrt(x + 1);
     await new Promise((r) => setTimeout(r, 30));
     const usage = sampler.stop();
     expect(usage.me.cpuMs).toBeGreaterThanOrEqual(50);
