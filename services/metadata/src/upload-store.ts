@@ -56,8 +56,12 @@ export function toPartRecord(r: PartRow): UploadPartRecord {
   return { partNumber: r.part_number, size: Number(r.size), etag: r.etag, checksums: r.checksums ?? {}, blob: r.blob, lastModified: r.last_modified.toISOString() };
 }
 
+/**
+ * Hex, not base64url: an id starting with '-' reads as an option to CLI parsers (the aws cli's
+ * `--upload-id -mNG…` fails with "expected one argument"), and S3's own ids never start with one.
+ */
 export function newUploadId(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(24).toString('hex');
 }
 
 export async function createUpload(db: Queryable, orgId: OrgId, bucket: string, req: CreateUploadRequest): Promise<UploadInfo> {
