@@ -62,13 +62,7 @@ if (!args.includes('--no-install')) {
   // Not --frozen-lockfile: the runtime workspace is a subset of the repository's, so pnpm prunes
   // the lockfile to it; every version still comes from the committed lockfile.
   cpSync(path.join(ROOT, 'pnpm-lock.yaml'), path.join(OUT, 'pnpm-lock.yaml'));
-  const install = () => run('npx', [...PNPM, 'install', '--prod', '--prefer-offline', '--reporter=append-only', '--config.confirmModulesPurge=false'], OUT);
-  try {
-    install();
-  } catch {
-    // Seen once on a fresh clone and not reproducible: a second attempt from the same store passed.
-    process.stderr.write('pnpm install of the runtime tree failed; retrying once\n');
-    install();
-  }
+  // CI=true makes pnpm default to a frozen lockfile, which a pruned workspace never matches.
+  run('npx', [...PNPM, 'install', '--prod', '--no-frozen-lockfile', '--prefer-offline', '--reporter=append-only', '--config.confirmModulesPurge=false'], OUT);
 }
 process.stdout.write(`compiled build in ${path.relative(ROOT, OUT) || OUT}\n`);
