@@ -7,7 +7,7 @@
  * (a wrapper around pg's Client#query, in this process).
  *
  * `npx tsx scripts/measure-metadata.ts [count] [srcDir ...]` (srcDir defaults to
- * services/metadata/src; give two to A/B them, alternating, e.g. a copy of the old src).
+ * services/metadata/src; give two to A/B them, alternating, e.g. a copy of the old src; REPS=n).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -120,7 +120,9 @@ function median(xs: number[]): number {
 
 async function measure(src: string, dbUrl: string, authUrl: string, token: string, admin: pg.Pool, rep: number): Promise<Sample> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(src, 'main.ts')], {
+  // METADATA_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the service (flushed on SIGINT).
+  const nodeArgs = (process.env.METADATA_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(src, 'main.ts')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: dbUrl, AUTH_URL: authUrl },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -148,7 +150,7 @@ async function measure(src: string, dbUrl: string, authUrl: string, token: strin
     console.error(JSON.stringify(sample));
     return sample;
   } finally {
-    child.kill('SIGKILL');
+    child.kill(nodeArgs.length ? 'SIGINT' : 'SIGKILL');
     await new Promise((r) => child.once('exit', r));
   }
 }
