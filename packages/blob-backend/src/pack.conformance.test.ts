@@ -1,0 +1,22 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBlobBackendConformance } from './conformance';
+import { FilesystemBackend } from './filesystem';
+
+const roots: string[] = [];
+async function freshRoot(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'excloud-pack-conf-'));
+  roots.push(root);
+  return root;
+}
+afterAll(async () => {
+  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
+});
+
+// Small bodies packed, larger ones (the 100 kB and 10 MiB cases) in files: both layouts at once.
+runBlobBackendConformance('fs packed (64 KiB)', async () => new FilesystemBackend({ root: await freshRoot(), packMaxBytes: 64 * 1024 }));
+// Everything packed, into tiny segments so most puts roll the active segment.
+runBlobBackendConformance('fs packed (all, 4 KiB segments)', async () =>
+  new FilesystemBackend({ root: await freshRoot(), packMaxBytes: 16 * 1024 * 1024, packSegmentBytes: 4096 }),
+);
