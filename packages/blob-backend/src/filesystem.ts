@@ -5,11 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { BlobNotFoundError, type BlobBackend, type BlobBody, type BlobInfo, type BlobListEntry, type PackMaintenance } from './backend';
 import { mergeById, takeSmallBody } from './pack-body';
-import { compactPack } from './pack-compaction';
+import { compactPack, type CompactionOptions, type CompactionResult } from './pack-compaction';
 import { PackStore, type PackIo } from './pack-store';
 import { assertRangeWithin, assertValidBlobId, isValidBlobId, validateListOptions } from './validation';
 import { takeBody } from './body';
 import { writeBodyToFile } from './write-file';
+import { DirectorySyncer, fsyncDir, noop } from './directory-syncer';
+
+export { DirectorySyncer } from './directory-syncer';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
@@ -23,16 +26,10 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** Tests also reach the compaction's crash points through this. */
+export interface FsPackMaintenance extends PackMaintenance {
+  compact(opts: CompactionOptions): Promise<CompactionResult>;
 }
-
-const noop = () => undefined;
 
 export interface FilesystemBackendOptions {
   root: string;
@@ -44,39 +41,6 @@ export interface FilesystemBackendOptions {
   packSegmentBytes?: number;
   /** Tests count or fail the pack's syncs through this. */
   packIo?: PackIo;
-}
-
-/**
- * Group commit for directory fsyncs: puts renamed into one directory at about the same time share
- * one fsync. A caller is only answered by an fsync that began after it asked (so after its rename):
- * while one runs, later callers queue for the next, which starts when it ends.
- */
-export class DirectorySyncer {
-  readonly #dirs = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
-  fsyncs = 0;
-
-  sync(dir: string): Promise<void> {
-    let state = this.#dirs.get(dir);
-    if (!state) this.#dirs.set(dir, (state = {}));
-    const running = state.running;
-    if (!running) return this.#start(dir, state);
-    const s = state;
-    s.queued ??= running.then(noop, noop).then(() => {
-      s.queued = undefined;
-      return this.#start(dir, s);
-    });
-    return s.queued;
-  }
-
-  #start(dir: string, state: { running?: Promise<void>; queued?: Promise<void> }): Promise<void> {
-    this.fsyncs += 1;
-    const p: Promise<void> = fsyncDir(dir).finally(() => {
-      if (state.running === p) state.running = undefined;
-      if (!state.running && !state.queued) this.#dirs.delete(dir);
-    });
-    state.running = p;
-    return p;
-  }
 }
 
 /**
@@ -101,7 +65,7 @@ export class FilesystemBackend implements BlobBackend {
   readonly #pack: PackStore | undefined;
   readonly #packMaxBytes: number;
   #compaction: Promise<unknown> = Promise.resolve();
-  readonly packs: PackMaintenance | undefined;
+  readonly packs: FsPackMaintenance | undefined;
 
   constructor(opts: FilesystemBackendOptions) {
     this.root = resolve(opts.root);

@@ -10,6 +10,8 @@ export interface CompactionOptions {
   minDeadFraction: number;
   /** Called between the steps; tests throw from it to stop where a crash would. */
   step?: (step: CompactionStep, segment: number) => void | Promise<void>;
+  /** Live records are copied (and synced) this many bytes at a time, so a segment never sits in memory at once. */
+  copyChunkBytes?: number;
 }
 
 export interface CompactionResult {
@@ -20,7 +22,6 @@ export interface CompactionResult {
   copiedBytes: number;
 }
 
-/** Copies are appended in chunks so a 64 MiB segment never sits in memory at once. */
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
@@ -39,7 +40,7 @@ export async function compactPack(store: PackStore, opts: CompactionOptions): Pr
     .map((s) => s.segment);
   for (const segment of candidates) {
     if (!store.segments.has(segment) || segment === store.activeSegment) continue;
-    result.copiedBytes += await copyLive(store, segment, opts.step);
+    result.copiedBytes += await copyLive(store, segment, opts);
     await opts.step?.('copied', segment);
     const size = store.segments.get(segment)!.totalBytes;
     await store.retire(segment);
@@ -50,7 +51,7 @@ export async function compactPack(store: PackStore, opts: CompactionOptions): Pr
   return result;
 }
 
-async function copyLive(store: PackStore, segment: number, step: CompactionOptions['step']): Promise<number> {
+async function copyLive(store: PackStore, segment: number, { step, copyChunkBytes = COPY_CHUNK_BYTES }: CompactionOptions): Promise<number> {
   const fh = await open(store.segmentPath(segment), 'r');
   let copied = 0;
   try {
@@ -74,7 +75,7 @@ async function copyLive(store: PackStore, segment: number, step: CompactionOptio
       copied += bytes.length;
       pending.push(store.append(id, Buffer.from(bytes), stillWanted));
       pendingBytes += bytes.length;
-      if (pendingBytes >= COPY_CHUNK_BYTES) {
+      if (pendingBytes >= copyChunkBytes) {
         await settle();
         await step?.('copied-chunk', segment);
       }

@@ -1,5 +1,6 @@
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fsyncDir } from './directory-syncer';
 import { PackIndex } from './pack-index';
 import { crcMatches, encodeRecord, HEADER_BYTES, KIND_PUT, KIND_TOMBSTONE, parseHeader, recordBytes } from './pack-record';
 import { scanSegment } from './pack-scan';
@@ -10,17 +11,7 @@ export interface PackIo {
   fsyncDir(path: string): Promise<void>;
 }
 
-export const defaultPackIo: PackIo = {
-  datasync: (fh) => fh.datasync(),
-  async fsyncDir(path) {
-    const fh = await open(path, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  },
-};
+export const defaultPackIo: PackIo = { datasync: (fh) => fh.datasync(), fsyncDir };
 
 export interface PackStoreOptions {
   dir: string;
