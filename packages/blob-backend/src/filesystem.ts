@@ -221,6 +221,11 @@ export class FilesystemBackend implements BlobBackend {
     await unlink(probe);
   }
 
+  /** Releases the pack segments (and their single-writer lock); file-per-blob state needs no closing. */
+  async close(): Promise<void> {
+    await this.#pack?.close();
+  }
+
   /**
    * Removes temp files older than `olderThanMs` (crash leftovers). In-flight puts keep their temp
    * file's mtime fresh with every write, so pick a threshold well above the slowest expected stall;

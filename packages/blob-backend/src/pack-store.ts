@@ -2,6 +2,7 @@ import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './directory-syncer';
 import { PackIndex } from './pack-index';
+import { lockPackDir } from './pack-lock';
 import { crcMatches, encodeRecord, HEADER_BYTES, KIND_PUT, KIND_TOMBSTONE, parseHeader, recordBytes } from './pack-record';
 import { scanSegment } from './pack-scan';
 
@@ -50,7 +51,7 @@ const segmentName = (n: number): string => `seg-${n.toString(16).padStart(8, '0'
  * the segments in order (newest record wins, tombstones delete); a torn tail is cut off.
  */
 export class PackStore {
-  readonly index = new PackIndex();
+  index = new PackIndex();
   readonly segments = new Map<number, Segment>();
   /** Tombstones that may still hide an older put: id → where it lives and the oldest segment it must outlive. */
   readonly tombstones = new Map<string, { segment: number; firstSegment: number; bytes: number }>();
@@ -62,6 +63,7 @@ export class PackStore {
   #flushing = false;
   #failed: Error | undefined;
   #opened: Promise<void> | undefined;
+  #lock: { release(): Promise<void> } | undefined;
   readonly #opts: PackStoreOptions;
 
   constructor(opts: PackStoreOptions) {
@@ -240,9 +242,23 @@ export class PackStore {
     seg.liveBytes += bytes;
   }
 
+  /** Stops writing and lets another store open the directory (queued writes fail, as in a crash). */
+  async close(): Promise<void> {
+    this.#failed ??= new Error('pack store closed');
+    await this.#opened?.catch(() => undefined);
+    await this.#active?.fh.close().catch(() => undefined);
+    for (const seg of this.segments.values()) if (seg.reader) void closeQuietly(seg.reader.fh);
+    await this.#lock?.release();
+  }
+
   async #open(): Promise<void> {
     const created = await mkdir(this.dir, { recursive: true });
     if (created && this.#opts.fsync) await this.io.fsyncDir(dirname(this.dir));
+    this.#lock ??= await lockPackDir(this.dir);
+    // A retry after a failed open replays from scratch.
+    this.index = new PackIndex();
+    this.segments.clear();
+    this.tombstones.clear();
     const numbers = (await readdir(this.dir))
       .map((name) => SEGMENT_FILE.exec(name))
       .filter((m): m is RegExpExecArray => m !== null)

@@ -42,10 +42,24 @@ describe('packed layout', () => {
     await put(fs, 'o/d/small', small);
     await put(fs, 'o/d/large', large);
     expect(await readdir(join(root, 'blobs', 'o', 'd'))).toEqual(['large']);
+    await fs.close();
     const again = backend(root);
     expect((await readAll(await again.get({ id: 'o/d/small' }))).equals(small)).toBe(true);
     expect((await readAll(await again.get({ id: 'o/d/large' }))).equals(large)).toBe(true);
     expect(await listIds(again)).toEqual(['o/d/large', 'o/d/small']);
+    await again.close();
+  });
+
+  it('refuses a second writer on the same pack directory until the first lets go', async () => {
+    const root = await freshRoot();
+    const first = backend(root);
+    await put(first, 'o/d/a', Buffer.from('a'));
+    await expect(put(backend(root), 'o/d/b', Buffer.from('b'))).rejects.toThrow(/already writes the pack segments/);
+    await first.close();
+    const second = backend(root);
+    await put(second, 'o/d/b', Buffer.from('b'));
+    expect(await listIds(second)).toEqual(['o/d/a', 'o/d/b']);
+    await second.close();
   });
 
   it('concurrent puts share one fdatasync, and none resolves before its batch is synced', async () => {
@@ -112,9 +126,11 @@ describe('packed layout', () => {
     // A batch cut short by a crash: a record missing its last bytes, and one with a bad CRC.
     const torn = encodeRecord(KIND_PUT, 'o/d/torn', randomBytes(500), Date.now());
     await appendFile(path, torn.subarray(0, torn.length - 7));
+    await fs.close();
     const again = backend(root);
     await expect(again.head({ id: 'o/d/torn' })).resolves.toBeNull();
     expect((await stat(path)).size).toBe(goodSize);
+    await again.close();
     const corrupt = encodeRecord(KIND_PUT, 'o/d/bad', randomBytes(500), Date.now());
     corrupt[corrupt.length - 1] ^= 0xff;
     await appendFile(path, corrupt);
@@ -123,7 +139,11 @@ describe('packed layout', () => {
     expect((await readAll(await third.get({ id: 'o/d/kept' }))).equals(kept)).toBe(true);
     // Appends continue after the good prefix, not after the garbage.
     await put(third, 'o/d/next', Buffer.from('next'));
-    expect((await readAll(await backend(root).get({ id: 'o/d/next' }))).toString()).toBe('next');
+    await third.close();
+    const fourth = backend(root);
+    expect((await readAll(await fourth.get({ id: 'o/d/next' }))).toString()).toBe('next');
+    expect((await readAll(await fourth.get({ id: 'o/d/kept' }))).equals(kept)).toBe(true);
+    await fourth.close();
   });
 
   it('deletes with tombstones that survive a restart, overwrites keep the newest', async () => {
@@ -133,10 +153,12 @@ describe('packed layout', () => {
     await fs.delete({ id: 'o/d/3' });
     await put(fs, 'o/d/5', Buffer.from('v2'));
     expect((await segments(root)).length).toBeGreaterThan(1);
+    await fs.close();
     const again = backend(root, { packSegmentBytes: 2048 });
     await expect(again.head({ id: 'o/d/3' })).resolves.toBeNull();
     expect((await readAll(await again.get({ id: 'o/d/5' }))).toString()).toBe('v2');
     expect(await listIds(again)).toEqual(['0', '1', '2', '4', '5', '6', '7', '8', '9'].map((i) => `o/d/${i}`));
+    await again.close();
   });
 
   it('an id lives in one layout: a put in one removes the other', async () => {
@@ -145,10 +167,15 @@ describe('packed layout', () => {
     await put(fs, 'o/d/x', randomBytes(10));
     await put(fs, 'o/d/x', randomBytes(5000)); // too big to pack: a file, and the packed copy goes
     expect((await fs.head({ id: 'o/d/x' }))?.size).toBe(5000);
-    expect((await backend(root, { packMaxBytes: 1024 }).head({ id: 'o/d/x' }))?.size).toBe(5000);
-    await put(fs, 'o/d/x', randomBytes(7)); // packed again: the file goes
+    await fs.close();
+    const restarted = backend(root, { packMaxBytes: 1024 });
+    expect((await restarted.head({ id: 'o/d/x' }))?.size).toBe(5000);
+    await restarted.close();
+    const fs2 = backend(root, { packMaxBytes: 1024 });
+    await put(fs2, 'o/d/x', randomBytes(7)); // packed again: the file goes
     expect(await readdir(join(root, 'blobs', 'o', 'd'))).toEqual([]);
-    expect((await fs.head({ id: 'o/d/x' }))?.size).toBe(7);
-    expect(await listIds(fs)).toEqual(['o/d/x']);
+    expect((await fs2.head({ id: 'o/d/x' }))?.size).toBe(7);
+    expect(await listIds(fs2)).toEqual(['o/d/x']);
+    await fs2.close();
   });
 });
