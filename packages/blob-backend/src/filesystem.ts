@@ -39,6 +39,12 @@ export interface FilesystemBackendOptions {
   packMaxBytes?: number;
   /** A pack segment rolls over to a new file at about this size. */
   packSegmentBytes?: number;
+  /**
+   * The pack index holds every packed id in memory (about 170 bytes each, measured with
+   * `<org>/<yyyymmdd>/<ulid>` ids): past this many, small puts go to files again, so the index
+   * stays under ~85 MB whatever the volume holds.
+   */
+  packMaxEntries?: number;
   /** Tests count or fail the pack's syncs through this. */
   packIo?: PackIo;
 }
@@ -64,6 +70,7 @@ export class FilesystemBackend implements BlobBackend {
   readonly #knownDirs = new Set<string>();
   readonly #pack: PackStore | undefined;
   readonly #packMaxBytes: number;
+  readonly #packMaxEntries: number;
   #compaction: Promise<unknown> = Promise.resolve();
   readonly packs: FsPackMaintenance | undefined;
 
@@ -73,6 +80,7 @@ export class FilesystemBackend implements BlobBackend {
     this.#tmpDir = join(this.root, '.tmp');
     this.#blobsDir = join(this.root, 'blobs');
     this.#packMaxBytes = opts.packMaxBytes ?? 0;
+    this.#packMaxEntries = opts.packMaxEntries ?? 500_000;
     if (this.#packMaxBytes > 0) {
       const pack = new PackStore({ dir: join(this.root, 'pack'), fsync: this.#fsync, segmentMaxBytes: opts.packSegmentBytes ?? 64 * 1024 * 1024, io: opts.packIo });
       this.#pack = pack;
@@ -96,7 +104,7 @@ export class FilesystemBackend implements BlobBackend {
   async put(opts: { id: string; body: BlobBody }): Promise<{ size: number }> {
     assertValidBlobId(opts.id);
     let body: AsyncIterable<Buffer> = takeBody(opts.body);
-    if (this.#pack) {
+    if (this.#pack && this.#pack.index.size < this.#packMaxEntries) {
       const taken = await takeSmallBody(body as AsyncGenerator<Buffer>, this.#packMaxBytes);
       if ('small' in taken) return this.#putPacked(opts.id, taken.small);
       body = taken.large;

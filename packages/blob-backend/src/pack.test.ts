@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
 import { encodeRecord, KIND_PUT } from './pack-record';
+import { readPackedIds } from './pack-inspect';
 import { defaultPackIo, type PackIo } from './pack-store';
 
 const roots: string[] = [];
@@ -48,6 +49,26 @@ describe('packed layout', () => {
     expect((await readAll(await again.get({ id: 'o/d/large' }))).equals(large)).toBe(true);
     expect(await listIds(again)).toEqual(['o/d/large', 'o/d/small']);
     await again.close();
+  });
+
+  it('puts small blobs in files again once the index holds packMaxEntries', async () => {
+    const root = await freshRoot();
+    const fs = backend(root, { packMaxEntries: 2 });
+    for (const i of [1, 2, 3]) await put(fs, `o/d/${i}`, Buffer.from(String(i)));
+    expect(await readdir(join(root, 'blobs', 'o', 'd'))).toEqual(['3']);
+    expect(await listIds(fs)).toEqual(['o/d/1', 'o/d/2', 'o/d/3']);
+    await fs.close();
+  });
+
+  it('readPackedIds sees what a running store holds, without its lock', async () => {
+    const root = await freshRoot();
+    const fs = backend(root, { packSegmentBytes: 1024 });
+    for (const i of [1, 2, 3, 4, 5, 6]) await put(fs, `o/d/${i}`, randomBytes(300));
+    await fs.delete({ id: 'o/d/2' });
+    await put(fs, 'o/d/big', randomBytes(100 * 1024)); // a file: not packed
+    expect(await readPackedIds(root)).toEqual(['o/d/1', 'o/d/3', 'o/d/4', 'o/d/5', 'o/d/6']);
+    expect(await readPackedIds(join(root, 'nothing-here'))).toEqual([]);
+    await fs.close();
   });
 
   it('refuses a second writer on the same pack directory until the first lets go', async () => {
