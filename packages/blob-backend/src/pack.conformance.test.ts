@@ -1,18 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runBlobBackendConformance } from './conformance';
 import { FilesystemBackend } from './filesystem';
+import { tempRoots } from './test-roots';
 
-const roots: string[] = [];
-async function freshRoot(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'excloud-pack-conf-'));
-  roots.push(root);
-  return root;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-});
+const freshRoot = tempRoots('excloud-pack-conf-');
 
 // Small bodies packed, larger ones (the 100 kB and 10 MiB cases) in files: both layouts at once.
 runBlobBackendConformance('fs packed (64 KiB)', async () => new FilesystemBackend({ root: await freshRoot(), packMaxBytes: 64 * 1024 }));

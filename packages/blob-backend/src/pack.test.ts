@@ -1,22 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
 import { encodeRecord, KIND_PUT } from './pack-record';
 import { readPackedIds } from './pack-inspect';
 import { defaultPackIo, type PackIo } from './pack-store';
+import { tempRoots } from './test-roots';
 
-const roots: string[] = [];
-async function freshRoot(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'excloud-pack-'));
-  roots.push(root);
-  return root;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-});
+const freshRoot = tempRoots('excloud-pack-');
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
