@@ -1,7 +1,10 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KIND_PUT } from './pack-record';
+import { crcMatches, HEADER_BYTES, KIND_PUT, parseHeader, recordBytes } from './pack-record';
 import { scanSegment } from './pack-scan';
+
+const SEGMENT_NAME = /^seg-[0-9a-f]{8}\.pack$/;
 
 /**
  * The ids a filesystem backend root holds in pack segments, read from disk without taking the
@@ -12,7 +15,7 @@ export async function readPackedIds(root: string): Promise<string[]> {
   const dir = join(root, 'pack');
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => /^seg-[0-9a-f]{8}\.pack$/.test(n)).sort();
+    names = (await readdir(dir)).filter((n) => SEGMENT_NAME.test(n)).sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
@@ -33,6 +36,32 @@ export async function readPackedIds(root: string): Promise<string[]> {
       }
     } finally {
       await fh.close();
+    }
+  }
+  return [...live].sort();
+}
+
+/** readPackedIds for synchronous callers (test helpers that count blobs on disk); reads each segment whole. */
+export function readPackedIdsSync(root: string): string[] {
+  const dir = join(root, 'pack');
+  if (!existsSync(dir)) return [];
+  const live = new Set<string>();
+  for (const name of readdirSync(dir).filter((n) => SEGMENT_NAME.test(n)).sort()) {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(dir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    for (let at = 0; ; ) {
+      const header = parseHeader(buf, at);
+      const end = header ? at + recordBytes(header.idLength, header.dataLength) : 0;
+      if (!header || end > buf.length || !crcMatches(buf.subarray(at, end), header)) break;
+      const id = buf.toString('latin1', at + HEADER_BYTES, at + HEADER_BYTES + header.idLength);
+      if (header.kind === KIND_PUT) live.add(id);
+      else live.delete(id);
+      at = end;
     }
   }
   return [...live].sort();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
 import { encodeRecord, KIND_PUT } from './pack-record';
-import { readPackedIds } from './pack-inspect';
+import { readPackedIds, readPackedIdsSync } from './pack-inspect';
 import { defaultPackIo, type PackIo } from './pack-store';
 import { tempRoots } from './test-roots';
 
@@ -59,6 +59,8 @@ describe('packed layout', () => {
     await fs.delete({ id: 'o/d/2' });
     await put(fs, 'o/d/big', randomBytes(100 * 1024)); // a file: not packed
     expect(await readPackedIds(root)).toEqual(['o/d/1', 'o/d/3', 'o/d/4', 'o/d/5', 'o/d/6']);
+    expect(readPackedIdsSync(root)).toEqual(['o/d/1', 'o/d/3', 'o/d/4', 'o/d/5', 'o/d/6']);
+    expect(readPackedIdsSync(join(root, 'nothing-here'))).toEqual([]);
     expect(await readPackedIds(join(root, 'nothing-here'))).toEqual([]);
     await fs.close();
   });
