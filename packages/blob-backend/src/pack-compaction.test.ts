@@ -69,6 +69,14 @@ async function expectContents(fs: FilesystemBackend, expected: Map<string, Buffe
   await expect(fs.head({ id: 'o/d/01' })).resolves.toBeNull();
 }
 
+/** Compacts in a store of its own, then checks the contents after a restart. */
+async function compactAndCheck(root: string, expected: Map<string, Buffer>, minDeadFraction: number): Promise<void> {
+  const fs = open(root);
+  await fs.packs!.compact({ minDeadFraction });
+  await fs.close();
+  await expectState(root, expected);
+}
+
 describe('pack compaction', () => {
   it('reclaims dead segments and keeps every live blob, deletion and newest version', async () => {
     const { root, expected } = await scenario();
@@ -89,11 +97,8 @@ describe('pack compaction', () => {
 
   it('compacting every segment, twice over, keeps the contents', async () => {
     const { root, expected } = await scenario();
-    const fs = open(root);
-    await fs.packs!.compact({ minDeadFraction: 0 });
-    await fs.packs!.compact({ minDeadFraction: 0 });
-    await fs.close();
-    await expectState(root, expected);
+    await compactAndCheck(root, expected, 0);
+    await compactAndCheck(root, expected, 0);
   });
 
   it.each<[CompactionStep, number]>([
@@ -116,24 +121,15 @@ describe('pack compaction', () => {
     await expect(crashed).rejects.toThrow('crash');
     await victim.close(); // writes nothing more: what is on disk is what a crash would leave
     await expectState(root, expected);
-    const restarted = open(root);
-    await restarted.packs!.compact({ minDeadFraction: 0 });
-    await restarted.close();
-    await expectState(root, expected);
+    await compactAndCheck(root, expected, 0);
   });
 
   it('keeps a tombstone while the segment holding the put it hides exists, then lets it go', async () => {
     const { root, expected } = await scenario();
-    const fs = open(root);
     // Compact only the segments with many deletions: the first segment (holding o/d/01) stays.
-    await fs.packs!.compact({ minDeadFraction: 0.5 });
+    await compactAndCheck(root, expected, 0.5);
     expect(await segments(root)).toContain('seg-00000000.pack');
-    await fs.close();
-    await expectState(root, expected);
-    const again = open(root);
-    await again.packs!.compact({ minDeadFraction: 0 });
+    await compactAndCheck(root, expected, 0);
     expect(await segments(root)).not.toContain('seg-00000000.pack');
-    await again.close();
-    await expectState(root, expected);
   });
 });
