@@ -45,7 +45,7 @@ export class ServiceProcess {
       settle = undefined;
     });
     // fork itself failed (no such file, no processes left): there will be no 'close'.
-    this.child.once('error', (err) => {
+    this.child.on('error', (err) => {
       settle?.reject(err);
       settle = undefined;
     });

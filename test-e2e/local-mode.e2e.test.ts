@@ -33,6 +33,17 @@ function client(): S3Client {
   return new S3Client({ region: 'auto', endpoint: c.endpoint, forcePathStyle: true, credentials: c, maxAttempts: 1 });
 }
 
+/** What a local mode that must fail to start said, once it exited with code 1. */
+async function failedStart(run: LocalRun): Promise<string[]> {
+  const exit = await Promise.race([run.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), START_MS))]);
+  if (exit === 'timeout') await stopLocal(run);
+  expect(exit).toEqual({ code: 1, signal: null });
+  return run
+    .output()
+    .split('\n')
+    .filter((l) => l.trim());
+}
+
 async function getText(bucket: string, key: string): Promise<string> {
   const res = await client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return res.Body!.transformToString();
@@ -77,13 +88,7 @@ test('a second local mode on the same data directory fails with one line; the fi
   expect(running).toBeDefined(); // the instance the previous test restarted
   // Other ports, so only the shared data directory can stop it.
   const second = runLocal(clone.repo, { s3: await freePort(), pg: await freePort() }, 'direct');
-  const exit = await Promise.race([second.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), START_MS))]);
-  if (exit === 'timeout') await stopLocal(second);
-  expect(exit).toEqual({ code: 1, signal: null });
-  const said = second
-    .output()
-    .split('\n')
-    .filter((l) => l.trim());
+  const said = await failedStart(second);
   expect(said).toEqual([expect.stringMatching(/^local mode failed to start: another local mode \(pid \d+, endpoint http:\/\/127\.0\.0\.1:\d+\) is already using the data directory .*\. Fix: /)]);
   expect(second.output()).not.toMatch(/\n\s+at /);
 
@@ -146,13 +151,7 @@ test('a service that cannot start in its own process is one line, exit 1, and le
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'excloud-local-port-'));
   try {
     const other = runLocal(clone.repo, { s3: ports.s3, pg: await freePort() }, 'direct', { EXCLOUD_LOCAL_PROCESSES: 'per-service', EXCLOUD_DATA_DIR: dataDir, DATABASE_URL: db.url });
-    const exit = await Promise.race([other.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), START_MS))]);
-    if (exit === 'timeout') await stopLocal(other);
-    expect(exit).toEqual({ code: 1, signal: null });
-    const said = other
-      .output()
-      .split('\n')
-      .filter((l) => l.trim());
+    const said = await failedStart(other);
     expect(said).toEqual([`local mode failed to start: port ${ports.s3} is already in use by another program. Fix: stop that program, or choose other ports (PORT for the S3 endpoint, GATEWAY_OPS_PORT, EMBEDDED_PG_PORT)`]);
     expect(existsSync(path.join(dataDir, 'local-runtime.json'))).toBe(false); // it never got as far as serving
     // runLocal starts it in its own process group, which its service processes share.
