@@ -138,7 +138,8 @@ async function main(): Promise<void> {
       const names = [...new Set(rs.flatMap((x) => Object.keys(x.cpu)))];
       const parts = names.map((n) => `${n} ${median(rs.map((x) => x.cpu[n] ?? 0)).toFixed(2)}`);
       const total = median(rs.map((x) => Object.values(x.cpu).reduce((a, b) => a + b, 0)));
-      process.stdout.write(`  EXCLOUD_LOCAL_PROCESSES=${mode}: total ${total.toFixed(2)} | ${parts.join(', ')} | ${median(rs.map((x) => x.opsPerSec)).toFixed(0)} ops/s\n`);
+      const each = rs.map((x) => `${Object.values(x.cpu).reduce((a, b) => a + b, 0).toFixed(2)} ms @ ${x.opsPerSec.toFixed(0)}/s`).join(', ');
+      process.stdout.write(`  EXCLOUD_LOCAL_PROCESSES=${mode}: total ${total.toFixed(2)} | ${parts.join(', ')} | ${median(rs.map((x) => x.opsPerSec)).toFixed(0)} ops/s (rounds: ${each})\n`);
     }
   }
 }
