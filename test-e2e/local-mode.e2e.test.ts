@@ -115,6 +115,15 @@ function procStat(pid: number): { state: string; ppid: number; pgrp: number } | 
 /** Still running: an orphan's zombie lingers until whoever adopted it reaps it, and does not count. */
 const isRunning = (pid: number) => (procStat(pid)?.state ?? 'Z') !== 'Z';
 const groupMembers = (pgid: number) => readdirSync('/proc').filter((d) => /^\d+$/.test(d) && procStat(Number(d))?.pgrp === pgid && isRunning(Number(d)));
+/**
+ * What still runs in an exited local mode's process group (runLocal gives it its own, which its
+ * service processes share). tsx's esbuild helpers end when their parent's pipe closes: a moment is allowed.
+ */
+async function leftInGroup(run: LocalRun): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  while (groupMembers(run.child.pid!).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  return groupMembers(run.child.pid!);
+}
 
 test('each service runs in its own child process, and none outlives a killed local mode', async () => {
   expect(running).toBeDefined();
@@ -154,14 +163,26 @@ test('a service that cannot start in its own process is one line, exit 1, and le
     const said = await failedStart(other);
     expect(said).toEqual([`local mode failed to start: port ${ports.s3} is already in use by another program. Fix: stop that program, or choose other ports (PORT for the S3 endpoint, GATEWAY_OPS_PORT, EMBEDDED_PG_PORT)`]);
     expect(existsSync(path.join(dataDir, 'local-runtime.json'))).toBe(false); // it never got as far as serving
-    // runLocal starts it in its own process group, which its service processes share.
-    // tsx's esbuild helpers end when their parent's pipe closes: allow them a moment.
-    const deadline = Date.now() + 10_000;
-    while (groupMembers(other.child.pid!).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(groupMembers(other.child.pid!)).toEqual([]);
+    expect(await leftInGroup(other)).toEqual([]);
   } finally {
     await db.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
   expect(await getText('keep', 'a/b.txt')).toMatch(/^kept across restarts/);
+}, 200_000);
+
+test('a service that dies stops local mode with one line and exit 1, Postgres included', async () => {
+  await stopLocal(running!);
+  running = runLocal(clone.repo, ports, 'direct', { EXCLOUD_LOCAL_PROCESSES: 'per-service' });
+  await untilServing(running, START_MS);
+  const run = running;
+  running = undefined;
+  process.kill(runtimePids().blob, 'SIGKILL');
+  const exit = await Promise.race([run.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
+  if (exit === 'timeout') await stopLocal(run);
+  expect(exit).toEqual({ code: 1, signal: null });
+  const said = run.output().slice(run.output().indexOf(' s3 ls') + 6).split('\n').filter((l) => l.trim());
+  expect(said).toEqual([expect.stringMatching(/^local mode stopped: the blob service \(pid \d+\) exited unexpectedly \(signal SIGKILL\), so it stopped the other services and Postgres\. Fix: /)]);
+  expect(existsSync(path.join(clone.repo, '.data', 'postgres', 'postmaster.pid'))).toBe(false);
+  expect(await leftInGroup(run)).toEqual([]);
 }, 200_000);
