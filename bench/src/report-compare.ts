@@ -167,5 +167,5 @@ function fmt(n: number): string {
 }
 
 function fmtRatio(q: number | undefined): string {
-  return q === undefined ? '–' : q.toFixed(2);
+  return q === undefined ? '–' : q < 0.1 ? q.toFixed(3) : q.toFixed(2);
 }

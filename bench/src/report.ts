@@ -266,7 +266,8 @@ function profileSection(r: RunRecord): string[] {
 }
 
 function errorSection(r: RunRecord): string[] {
-  const rows = r.cells.filter((c) => c.summary.errors > 0 || c.summary.note).map((c) => {
+  // A target that could not run at all is explained once, in the side-by-side table.
+  const rows = r.cells.filter((c) => c.summary.status !== 'n/a' && (c.summary.errors > 0 || c.summary.note)).map((c) => {
     const what = [c.summary.note, ...c.summary.errorSamples].filter(Boolean).join('; ').replace(/\|/g, '\\|');
     return `| ${c.def.title} | ${c.target} | ${c.summary.errors} | ${what} |`;
   });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serviceOfCommand } from './local-mode';
-import { findRgw, rgwScriptPath } from './rgw';
+import { findRgw, lastError, rgwScriptPath } from './rgw';
 
 describe('finding Ceph RGW', () => {
   it('looks for the shared peer script next to the repository unless BENCH_RGW_SCRIPT says otherwise', () => {
@@ -32,5 +32,17 @@ describe('local mode process groups', () => {
     expect(serviceOfCommand('node\0scripts/local-worker.js\0--service=blob')).toBe('blob');
     expect(serviceOfCommand('/usr/bin/node\0--import\0tsx\0scripts/local.ts')).toBe('local');
     expect(serviceOfCommand('node\0gateway\0blob')).toBe('local');
+  });
+});
+
+describe('lastError', () => {
+  it('keeps the line of Ceph output that says what failed, without timestamp and thread', () => {
+    const out = [
+      '2026-12-01T05:43:52.997+0000 7f950288e1c0 -1 osd.0 0 log_to_monitors {default=true}',
+      "2026-12-01T05:43:53.013+0000 7f950288e1c0 -1 osd.0 0 mon_cmd_maybe_osd_create fail: 'wrong fsid': (1) Operation not permitted",
+      '2026-12-01T05:43:53.013+0000 7f950288e1c0 -1 osd.0 0 init unable to update_crush_device_class: (1) Operation not permitted',
+    ].join('\n');
+    expect(lastError(out)).toBe("osd.0 0 mon_cmd_maybe_osd_create fail: 'wrong fsid': (1) Operation not permitted");
+    expect(lastError('just this\n')).toBe('just this');
   });
 });

@@ -49,11 +49,16 @@ export async function startRgw(script: string, base: string, log: (line: string)
   const port = await freePort();
   const stop = () => runScript(script, ['stop', String(port), base], 120_000).then(() => undefined);
   log(`starting Ceph RGW (mon, OSD, radosgw; 20-40 s) under ${base}`);
-  try {
-    await runScript(script, ['start', String(port), base], 300_000);
-  } catch (err) {
-    await stop().catch(() => undefined);
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runScript(script, ['start', String(port), base], 300_000);
+      break;
+    } catch (err) {
+      await stop().catch(() => undefined);
+      // Seen once on a busy machine: the fresh OSD met a monitor with another fsid; a second start worked.
+      if (attempt >= 2) throw err;
+      log(`RGW start failed (${(err as Error).message}); trying once more`);
+    }
   }
   const pidOf = (name: string) => {
     try {
@@ -81,9 +86,16 @@ function runScript(script: string, args: string[], timeoutMs: number): Promise<s
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
-      else reject(new Error(`${path.basename(script)} ${args[0]} failed (exit ${code}): ${out.trim().split('\n').slice(-5).join(' / ')}`));
+      else reject(new Error(`${path.basename(script)} ${args[0]} failed (exit ${code}): ${lastError(out)}`));
     });
   });
+}
+
+/** The first line of Ceph's output that says what failed (the cause; later ones are consequences), without its timestamp and thread id. */
+export function lastError(output: string): string {
+  const lines = output.trim().split('\n').map((l) => l.replace(/^\S+T\S+ [0-9a-f]+ -?\d+ /, '').trim()).filter(Boolean);
+  const failing = lines.filter((l) => /fail|error|unable|denied|refused|not permitted/i.test(l));
+  return (failing[0] ?? lines.at(-1) ?? 'no output').slice(0, 200);
 }
 
 function onPath(name: string): boolean {

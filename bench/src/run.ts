@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { USAGE, parseBenchArgs, type BenchOptions } from './cli';
 import { runCell, type CellEnv, type Probe } from './cell-runner';
+import { runAll } from './closed-loop';
 import { loadBaseline } from './baseline';
 import type { TargetName } from './cell-result';
 import { REDIS_URL, createBenchDatabase, ensurePostgresAndRedis, type BenchDatabase } from './infra';
@@ -29,6 +30,7 @@ import { TargetState } from './workloads';
 
 /** The gateway's default GATEWAY_AUTH_CACHE_TTL_MS, which the bench leaves as production has it. */
 const AUTH_CACHE_TTL_MS = 10_000;
+const WARMUP_OPS = 200;
 export const DATA_BUCKET = 'bench-data';
 export const LIST_BUCKET = 'bench-list';
 
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
   try {
     log(`excloud bench: ${plan.length} cells, ${opts.seconds} s each, data in ${res.workDir}`);
     await ensurePostgresAndRedis(log);
+    const payloads = new PayloadCache();
     const states: Partial<Record<TargetName, TargetState>> = {};
     const probes: Partial<Record<TargetName, Probe>> = {};
     let production: { config: StackConfig; creds: { accessKeyId: string; secretAccessKey: string }; db: BenchDatabase } | undefined;
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
       production = { config, creds, db };
       topologies.push(`production (\`excloud\`): one process per service, ${runtimeLabel(runtime)}`);
       const s3 = new S3Target({ host: '127.0.0.1', port: config.ports.gateway, bucket: DATA_BUCKET, ...creds, signedPayload: opts.signedPayload });
-      states.excloud = await s3State(s3);
+      states.excloud = await s3State(s3, payloads);
       probes.excloud = stackProbe(() => res.stack!, db);
     }
     if (ours.includes('local')) {
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
       res.local = await startLocalMode({ databaseUrl: db.url, dataDir: path.join(res.workDir, 'local') });
       topologies.push(`local mode (\`local\`): \`tsx scripts/local.ts\` on ${process.version} (the command newcomers run), DATABASE_URL set, no Redis`);
       const s3 = new S3Target({ host: '127.0.0.1', port: res.local.port, bucket: DATA_BUCKET, ...res.local.credentials, name: 'local', signedPayload: opts.signedPayload });
-      states.local = await s3State(s3);
+      states.local = await s3State(s3, payloads);
       probes.local = localProbe(() => res.local!, db);
     }
     let rgwVersion: string | undefined;
@@ -119,10 +122,10 @@ async function main(): Promise<void> {
           rgwVersion = res.rgw.version;
           log(`RGW ${rgwVersion} on port ${res.rgw.port}`);
           const s3 = new S3Target({ host: '127.0.0.1', port: res.rgw.port, bucket: DATA_BUCKET, accessKeyId: RGW_ACCESS_KEY, secretAccessKey: RGW_SECRET_KEY, region: RGW_REGION, name: 'rgw', signedPayload: opts.signedPayload });
-          states.rgw = await s3State(s3);
+          states.rgw = await s3State(s3, payloads);
           probes.rgw = rgwProbe(() => res.rgw);
         } catch (err) {
-          missing.rgw = `RGW did not start: ${(err as Error).message.split('\n')[0]}`;
+          missing.rgw = `RGW did not start: ${(err as Error).message}`;
         }
       }
       if (missing.rgw) log(`RGW cells not run: ${missing.rgw}`);
@@ -140,7 +143,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const env: CellEnv = { payloads: new PayloadCache(), progress, seconds: opts.seconds, syncDir: res.workDir };
+    const env: CellEnv = { payloads, progress, seconds: opts.seconds, syncDir: res.workDir };
     const runs: CellRun[] = [];
     let index = 0;
     for (const { def, target } of plan) {
@@ -209,11 +212,23 @@ async function main(): Promise<void> {
   }
 }
 
-async function s3State(s3: S3Target): Promise<TargetState> {
+async function s3State(s3: S3Target, payloads: PayloadCache): Promise<TargetState> {
   await s3.createBucket();
   const list = s3.withBucket(LIST_BUCKET);
   await list.createBucket();
+  await warmUp(s3, payloads);
   return new TargetState(s3, list);
+}
+
+/**
+ * Untimed small writes and deletes before the first cell: a fresh RGW creates its data pool on the
+ * first object and answers the first seconds of writes slowly; our services open their pools and
+ * compile their hot paths. Every S3 target gets the same, so the first cell measures steady state.
+ */
+async function warmUp(s3: S3Target, payloads: PayloadCache): Promise<void> {
+  const payload = payloads.get(4 * 1024);
+  await runAll(WARMUP_OPS, 8, (i) => s3.put(`warmup/${i}`, payload));
+  await runAll(WARMUP_OPS, 8, (i) => s3.delete(`warmup/${i}`));
 }
 
 function runtimeLabel(r: StackRuntime): string {
