@@ -54,10 +54,13 @@ export async function startRgw(script: string, base: string, log: (line: string)
       await runScript(script, ['start', String(port), base], 300_000);
       break;
     } catch (err) {
+      const others = otherMonitors(base);
       await stop().catch(() => undefined);
-      // Seen once on a busy machine: the fresh OSD met a monitor with another fsid; a second start worked.
-      if (attempt >= 2) throw err;
-      log(`RGW start failed (${(err as Error).message}); trying once more`);
+      const why = `${(err as Error).message}${others.length ? `; another Ceph monitor was running: ${others.join(', ')}` : ''}`;
+      // Seen on this shared machine: the fresh OSD met a monitor with another fsid; a later start worked.
+      if (attempt >= 2) throw new Error(why);
+      log(`RGW start failed (${why}); trying once more`);
+      await new Promise((r) => setTimeout(r, 5000));
     }
   }
   const pidOf = (name: string) => {
@@ -96,6 +99,12 @@ export function lastError(output: string): string {
   const lines = output.trim().split('\n').map((l) => l.replace(/^\S+T\S+ [0-9a-f]+ -?\d+ /, '').trim()).filter(Boolean);
   const failing = lines.filter((l) => /fail|error|unable|denied|refused|not permitted/i.test(l));
   return (failing[0] ?? lines.at(-1) ?? 'no output').slice(0, 200);
+}
+
+/** ceph-mon processes that are not ours: the script's fixed monitor port makes them collide. */
+function otherMonitors(base: string): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout ?? '';
+  return ps.split('\n').map((l) => l.trim()).filter((l) => /\bceph-mon\b/.test(l) && !l.includes(base));
 }
 
 function onPath(name: string): boolean {
