@@ -18,6 +18,8 @@ export interface BenchOptions {
   runtime: RuntimeKind;
   /** A previous run's RESULTS.json whose CPU per operation the report shows as "before". */
   baseline?: string;
+  /** A Markdown file of the runner's own notes (what limits each cell), put into the report. */
+  note?: string;
   signedPayload: boolean;
   /** Report path; quick runs default to RESULTS.partial.md so they never overwrite the full run. */
   out: string;
@@ -39,6 +41,7 @@ them cell by cell, and writes bench/RESULTS.md.
   --runtime <r>       production topology on node24 (the compiled build on Node 24, as shipped;
                       default) or node20-tsx (tsx on the host's Node, the way before issue 9)
   --baseline <file>   a previous RESULTS.json: CPU per operation before/after per service
+  --note <file>       Markdown notes (what limits each cell, with the profile) put into the report
   --profile           also profile PUT 4 KiB c8 and GET 1 MiB c8 (node --cpu-prof, stack restarted)
   --signed-payload    sign the body SHA-256 instead of UNSIGNED-PAYLOAD (server then hashes too)
   --out <file>        report path (default RESULTS.md; RESULTS.partial.md with --only/--seconds)
@@ -56,6 +59,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       topology: { type: 'string' },
       runtime: { type: 'string' },
       baseline: { type: 'string' },
+      note: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'signed-payload': { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -85,6 +89,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     topologies: topology === 'both' ? ['production', 'local'] : [topology as Topology],
     runtime: runtime as RuntimeKind,
     baseline: values.baseline,
+    note: values.note,
     signedPayload: values['signed-payload']!,
     out: values.out ?? (quick ? 'RESULTS.partial.md' : 'RESULTS.md'),
     keep: values.keep!,

@@ -1,6 +1,8 @@
 import { CellRecorder, type TargetName } from './cell-result';
 import { MATRIX } from './matrix';
 import { baselineOf } from './baseline';
+import path from 'node:path';
+import { userPath } from './render';
 import { renderReport } from './report';
 import type { Baseline, CellRun, RunRecord } from './run-record';
 
@@ -141,5 +143,44 @@ describe('renderReport', () => {
       expect(b.cells).toEqual([{ cell: 'put-4k-c8', target: 'excloud', cpuMsPerOp: { gateway: 1, metadata: 0.5, postgres: 0.5 } }]);
       expect(b.node).toBe('node --import tsx on v20');
     });
+  });
+});
+
+describe('what limits the cells below RGW', () => {
+  const withCpu = (id: string, target: TargetName, ops: number, resources: Record<string, number>) =>
+    cell(id, target, ops, 4096, { resources: Object.fromEntries(Object.entries(resources).map(([g, ms]) => [g, { cpuMs: ms, maxRssMib: 1 }])) });
+
+  it('names the process that spends most, whether the cell is CPU-bound, and the profile’s top functions', () => {
+    // 1600 PUTs, 16 s of server CPU over 2 cores: 10 ms/op, ceiling 200 ops/s, reached 160.
+    const put = withCpu('put-4k-c8', 'excloud', 160, { gateway: 3200, blob: 9600, postgres: 3200, generator: 9000 });
+    // 1000 GETs, 1 s: 1 ms/op, ceiling 2000, reached 100: waiting, not CPU.
+    const get = withCpu('get-4k-c8', 'excloud', 100, { gateway: 500, blob: 500 });
+    const profile = [
+      {
+        cell: 'put-4k-c8',
+        title: 'PUT 4 KiB c8',
+        ops: 1000,
+        seconds: 10,
+        cpuMsPerOp: {},
+        services: { blob: { busyMs: 1000, idleMs: 0, windowed: true, top: [{ functionName: 'fsync', url: '', selfMs: 310 }, { functionName: 'createCipheriv', url: '', selfMs: 60 }] } },
+      },
+    ];
+    const md = renderReport(record([put, withCpu('put-4k-c8', 'rgw', 640, {}), get, withCpu('get-4k-c8', 'rgw', 1000, {})], { profile, note: 'PUT 4 KiB waits on fsync.' }));
+    expect(md).toMatch(/\| PUT 4 KiB c8 \| production \| 0\.25 \| CPU-bound: 10\.00 ms CPU\/op → ceiling 200 ops\/s, reached 160; most in blob \(6\.00 ms\/op, 60%\); its profile: `fsync` 31%, `createCipheriv` 6% \|/);
+    expect(md).toMatch(/\| GET 4 KiB c8 \| production \| 0\.10 \| not CPU-bound .*most in gateway/);
+    expect(md).toContain('PUT 4 KiB waits on fsync.');
+  });
+
+  it('says so when every cell is at or above RGW, or when RGW is missing', () => {
+    expect(renderReport(record([cell('put-4k-c8', 'excloud', 500, 4096), cell('put-4k-c8', 'rgw', 400, 4096)]))).toContain('Every cell measured against RGW is at or above it.');
+    expect(renderReport(record([cell('put-4k-c8', 'excloud', 500, 4096)]))).toContain('Nothing to judge without the RGW column.');
+  });
+});
+
+describe('userPath', () => {
+  it('finds a file relative to where pnpm was started when it is not relative to bench/', () => {
+    expect(userPath(__filename, {})).toBe(__filename);
+    expect(userPath('src/report.test.ts', { INIT_CWD: path.resolve(__dirname, '..') })).toBe(__filename);
+    expect(userPath('nope.json', {})).toBe(path.resolve('nope.json'));
   });
 });

@@ -1,6 +1,7 @@
 import { ratio, type CellSummary, type TargetName } from './cell-result';
 import { LIST_TARGET_PAGES_PER_SEC, MATRIX, RATIO_TARGETS, RSS_LIMIT_MIB } from './matrix';
 import { OUR_TARGETS, beforeAfterSection, findRun, issue9TargetsSection, rgwMissing, sideBySideSection } from './report-compare';
+import { limitsSection } from './report-limits';
 import type { CellRun, RunRecord } from './run-record';
 
 /** Renders bench/RESULTS.md from one run's record. Pure: same record, same text. */
@@ -23,6 +24,7 @@ export function renderReport(r: RunRecord): string {
   out.push(...cpuSection(r), '');
   const beforeAfter = beforeAfterSection(r);
   if (beforeAfter.length) out.push(...beforeAfter, '');
+  out.push(...limitsSection(r), '');
   out.push(...rssSection(r), '');
   if (r.profile) out.push(...profileSection(r), '');
   const errors = errorSection(r);

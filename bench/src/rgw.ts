@@ -44,22 +44,24 @@ export function findRgw(script = rgwScriptPath(), hasBinary: (name: string) => b
   return { script };
 }
 
-export async function startRgw(script: string, base: string, log: (line: string) => void): Promise<RgwInstance> {
+export async function startRgw(script: string, root: string, log: (line: string) => void): Promise<RgwInstance> {
   if (await portInUse(RGW_MON_PORT)) throw new Error(`port ${RGW_MON_PORT} (the script's Ceph monitor) is in use: another RGW is running on this machine`);
   const port = await freePort();
-  const stop = () => runScript(script, ['stop', String(port), base], 120_000).then(() => undefined);
-  log(`starting Ceph RGW (mon, OSD, radosgw; 20-40 s) under ${base}`);
+  log(`starting Ceph RGW (mon, OSD, radosgw; 20-40 s) under ${root}`);
+  let base = '';
   for (let attempt = 1; ; attempt++) {
+    // A directory per attempt: a daemon of a failed attempt cannot be mistaken for the new one's.
+    base = path.join(root, `attempt-${attempt}`);
     try {
       await runScript(script, ['start', String(port), base], 300_000);
       break;
     } catch (err) {
-      const others = otherMonitors(base);
-      await stop().catch(() => undefined);
+      const others = otherMonitors(root);
+      await stopAll(script, port, base);
       const why = `${(err as Error).message}${others.length ? `; another Ceph monitor was running: ${others.join(', ')}` : ''}`;
-      // Seen on this shared machine: the fresh OSD met a monitor with another fsid; a later start worked.
-      if (attempt >= 2) throw new Error(why);
-      log(`RGW start failed (${why}); trying once more`);
+      // Seen on this loaded shared machine: a start fails (the OSD cannot register with the monitor) and a later one works.
+      if (attempt >= 3) throw new Error(why);
+      log(`RGW start failed (${why}); trying again`);
       await new Promise((r) => setTimeout(r, 5000));
     }
   }
@@ -75,8 +77,34 @@ export async function startRgw(script: string, base: string, log: (line: string)
     port,
     version: `Ceph ${version}`,
     groups: () => ({ radosgw: pidOf('client.rgw'), 'ceph-osd': pidOf('osd.0'), 'ceph-mon': pidOf('mon.a') }),
-    stop,
+    stop: () => stopAll(script, port, base),
   };
+}
+
+/**
+ * The script's stop, then any daemon still running on this attempt's config (one that died before
+ * writing its pid file is not in the script's reach): only processes whose command line names our
+ * own directory, each by its pid.
+ */
+async function stopAll(script: string, port: number, base: string): Promise<void> {
+  await runScript(script, ['stop', String(port), base], 120_000).catch(() => undefined);
+  killDaemonsUnder(base);
+}
+
+/** SIGKILLs, by pid, every Ceph daemon whose command line names a directory under `dir` (ours). */
+export function killDaemonsUnder(dir: string): void {
+  const mine = psLines().filter((l) => /\b(ceph-mon|ceph-osd|radosgw)\b/.test(l) && l.includes(`${dir}/`));
+  for (const line of mine) {
+    try {
+      process.kill(Number(line.split(/\s+/)[0]), 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function psLines(): string[] {
+  return (spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 function runScript(script: string, args: string[], timeoutMs: number): Promise<string> {
@@ -102,9 +130,8 @@ export function lastError(output: string): string {
 }
 
 /** ceph-mon processes that are not ours: the script's fixed monitor port makes them collide. */
-function otherMonitors(base: string): string[] {
-  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout ?? '';
-  return ps.split('\n').map((l) => l.trim()).filter((l) => /\bceph-mon\b/.test(l) && !l.includes(base));
+function otherMonitors(root: string): string[] {
+  return psLines().filter((l) => /\bceph-mon\b/.test(l) && !l.includes(root));
 }
 
 function onPath(name: string): boolean {

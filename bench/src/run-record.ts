@@ -64,4 +64,6 @@ export interface RunRecord {
   /** Targets asked for that could not be measured, and why (e.g. RGW not installed). */
   missing?: Partial<Record<TargetName, string>>;
   baseline?: Baseline;
+  /** Words of the person who ran it (`--note file.md`), rendered under the limits section. */
+  note?: string;
 }

@@ -2,7 +2,7 @@
  * `pnpm bench`: our stack (production topology and/or local mode) beside Ceph RGW and nginx, the
  * matrix against each, cell by cell, and bench/RESULTS.md. Never part of the test suite.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { USAGE, parseBenchArgs, type BenchOptions } from './cli';
@@ -20,8 +20,9 @@ import { localProbe, nginxProbe, rgwProbe, stackProbe } from './probes';
 import { readProc } from './process-stats';
 import { Progress } from './progress';
 import { runProfiles } from './profile-phase';
+import { userPath } from './render';
 import { renderReport } from './report';
-import { RGW_ACCESS_KEY, RGW_REGION, RGW_SECRET_KEY, findRgw, startRgw, type RgwInstance } from './rgw';
+import { RGW_ACCESS_KEY, RGW_REGION, RGW_SECRET_KEY, findRgw, killDaemonsUnder, startRgw, type RgwInstance } from './rgw';
 import type { CellRun, RunRecord } from './run-record';
 import { SERVICES, Stack, createBenchCredentials, migrate, newStackConfig, prepareRuntime, type StackConfig, type StackRuntime } from './stack';
 import { NginxTarget } from './targets/nginx-target';
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
     process.stderr.write(`no cell matches ${opts.only!.join(',')}; cells are:\n  ${MATRIX.map((c) => c.id).join('\n  ')}\n`);
     process.exit(2);
   }
-  const baseline = opts.baseline ? loadBaseline(opts.baseline) : undefined;
+  // Read before the run, so a wrong path fails in a second, not after ten minutes.
+  const baseline = opts.baseline ? loadBaseline(userPath(opts.baseline)) : undefined;
+  const note = opts.note ? readFileSync(userPath(opts.note), 'utf8') : undefined;
   const startedAt = new Date();
   const res: Resources = { workDir: mkdtempSync(path.join(os.tmpdir(), 'excloud-bench-')), dbs: [] };
   const cleanup = once(() => teardown(res, opts));
@@ -86,6 +89,25 @@ async function main(): Promise<void> {
     const probes: Partial<Record<TargetName, Probe>> = {};
     let production: { config: StackConfig; creds: { accessKeyId: string; secretAccessKey: string }; db: BenchDatabase } | undefined;
 
+    let rgwVersion: string | undefined;
+    // First, while the machine is quiet: on a loaded machine Ceph's start is what fails.
+    if (opts.targets.includes('rgw')) {
+      const found = findRgw();
+      if ('error' in found) missing.rgw = found.error;
+      else {
+        try {
+          res.rgw = await startRgw(found.script, path.join(res.workDir, 'ceph'), log);
+          rgwVersion = res.rgw.version;
+          log(`RGW ${rgwVersion} on port ${res.rgw.port}`);
+          const s3 = new S3Target({ host: '127.0.0.1', port: res.rgw.port, bucket: DATA_BUCKET, accessKeyId: RGW_ACCESS_KEY, secretAccessKey: RGW_SECRET_KEY, region: RGW_REGION, name: 'rgw', signedPayload: opts.signedPayload });
+          states.rgw = await s3State(s3, payloads);
+          probes.rgw = rgwProbe(() => res.rgw);
+        } catch (err) {
+          missing.rgw = `RGW did not start: ${(err as Error).message}`;
+        }
+      }
+      if (missing.rgw) log(`RGW cells not run: ${missing.rgw}`);
+    }
     if (ours.includes('excloud')) {
       const runtime = prepareRuntime(opts.runtime, log);
       const db = await createBenchDatabase('prod');
@@ -111,24 +133,6 @@ async function main(): Promise<void> {
       const s3 = new S3Target({ host: '127.0.0.1', port: res.local.port, bucket: DATA_BUCKET, ...res.local.credentials, name: 'local', signedPayload: opts.signedPayload });
       states.local = await s3State(s3, payloads);
       probes.local = localProbe(() => res.local!, db);
-    }
-    let rgwVersion: string | undefined;
-    if (opts.targets.includes('rgw')) {
-      const found = findRgw();
-      if ('error' in found) missing.rgw = found.error;
-      else {
-        try {
-          res.rgw = await startRgw(found.script, path.join(res.workDir, 'ceph'), log);
-          rgwVersion = res.rgw.version;
-          log(`RGW ${rgwVersion} on port ${res.rgw.port}`);
-          const s3 = new S3Target({ host: '127.0.0.1', port: res.rgw.port, bucket: DATA_BUCKET, accessKeyId: RGW_ACCESS_KEY, secretAccessKey: RGW_SECRET_KEY, region: RGW_REGION, name: 'rgw', signedPayload: opts.signedPayload });
-          states.rgw = await s3State(s3, payloads);
-          probes.rgw = rgwProbe(() => res.rgw);
-        } catch (err) {
-          missing.rgw = `RGW did not start: ${(err as Error).message}`;
-        }
-      }
-      if (missing.rgw) log(`RGW cells not run: ${missing.rgw}`);
     }
     let nginxVersion = 'not available';
     if (opts.targets.includes('nginx')) {
@@ -200,6 +204,7 @@ async function main(): Promise<void> {
       topologies,
       missing,
       baseline,
+      note,
     };
     const out = path.resolve(__dirname, '..', opts.out);
     mkdirSync(path.dirname(out), { recursive: true });
@@ -258,6 +263,8 @@ async function teardown(res: Resources, opts: BenchOptions): Promise<void> {
   await res.stack?.stop().catch(() => undefined);
   await res.local?.stop().catch(() => undefined);
   await res.rgw?.stop().catch((err) => process.stderr.write(`could not stop RGW: ${err.message}\n`));
+  // Also when interrupted while RGW was still starting (res.rgw not set yet).
+  killDaemonsUnder(path.join(res.workDir, 'ceph'));
   await res.nginx?.stop().catch(() => undefined);
   for (const db of res.dbs) await db.drop().catch((err) => process.stderr.write(`could not drop ${db.name}: ${err.message}\n`));
   if (opts.keep) process.stdout.write(`kept ${res.workDir}\n`);
