@@ -42,6 +42,18 @@ interface Resources {
   local?: LocalInstance;
   rgw?: RgwInstance;
   nginx?: NginxInstance;
+  /** Set by the first Ctrl-C or SIGTERM: the run stops at the next step and cleans up. */
+  interrupted?: NodeJS.Signals;
+}
+
+class Interrupted extends Error {}
+
+/**
+ * Between steps: a start that finished after teardown would leave its processes behind (local
+ * mode runs in its own process group), so an interrupted run stops here and unwinds normally.
+ */
+function checkpoint(res: Resources): void {
+  if (res.interrupted) throw new Interrupted(`interrupted by ${res.interrupted}`);
 }
 
 async function main(): Promise<void> {
@@ -67,8 +79,13 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const res: Resources = { workDir: mkdtempSync(path.join(os.tmpdir(), 'excloud-bench-')), dbs: [] };
   const cleanup = once(() => teardown(res, opts));
-  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      res.interrupted = signal;
+      process.stderr.write(`\n${signal}: stopping after the current step and cleaning up (again to stop now)\n`);
+      process.once(signal, () => void cleanup().finally(() => process.exit(code)));
+    });
+  }
 
   const ours: TargetName[] = opts.targets.includes('excloud') ? opts.topologies.map((t) => (t === 'production' ? 'excloud' : 'local')) : [];
   const order: TargetName[] = [...ours, ...opts.targets.filter((t): t is 'rgw' | 'nginx' => t !== 'excloud')];
@@ -97,12 +114,15 @@ async function main(): Promise<void> {
       else {
         try {
           res.rgw = await startRgw(found.script, path.join(res.workDir, 'ceph'), log);
+          checkpoint(res);
           rgwVersion = res.rgw.version;
           log(`RGW ${rgwVersion} on port ${res.rgw.port}`);
           const s3 = new S3Target({ host: '127.0.0.1', port: res.rgw.port, bucket: DATA_BUCKET, accessKeyId: RGW_ACCESS_KEY, secretAccessKey: RGW_SECRET_KEY, region: RGW_REGION, name: 'rgw', signedPayload: opts.signedPayload });
           states.rgw = await s3State(s3, payloads);
           probes.rgw = rgwProbe(() => res.rgw);
         } catch (err) {
+          checkpoint(res);
+          if (err instanceof Interrupted) throw err;
           missing.rgw = `RGW did not start: ${(err as Error).message}`;
         }
       }
@@ -117,7 +137,9 @@ async function main(): Promise<void> {
       await migrate(config);
       const creds = await createBenchCredentials(config);
       log(`starting auth, metadata, blob, janitor, gateway (one process each, ${runtimeLabel(runtime)})`);
+      checkpoint(res);
       res.stack = await Stack.start(config);
+      checkpoint(res);
       production = { config, creds, db };
       topologies.push(`production (\`excloud\`): one process per service, ${runtimeLabel(runtime)}`);
       const s3 = new S3Target({ host: '127.0.0.1', port: config.ports.gateway, bucket: DATA_BUCKET, ...creds, signedPayload: opts.signedPayload });
@@ -128,7 +150,9 @@ async function main(): Promise<void> {
       const db = await createBenchDatabase('local');
       res.dbs.push(db);
       log('starting local mode (tsx scripts/local.ts, what `bash scripts/run-local.sh` runs)');
+      checkpoint(res);
       res.local = await startLocalMode({ databaseUrl: db.url, dataDir: path.join(res.workDir, 'local') });
+      checkpoint(res);
       topologies.push(`local mode (\`local\`): \`tsx scripts/local.ts\` on ${process.version} (the command newcomers run), DATABASE_URL set, no Redis`);
       const s3 = new S3Target({ host: '127.0.0.1', port: res.local.port, bucket: DATA_BUCKET, ...res.local.credentials, name: 'local', signedPayload: opts.signedPayload });
       states.local = await s3State(s3, payloads);
@@ -151,6 +175,11 @@ async function main(): Promise<void> {
     const runs: CellRun[] = [];
     let index = 0;
     for (const { def, target } of plan) {
+      if (res.interrupted) {
+        failed = new Interrupted(`interrupted by ${res.interrupted}`);
+        notes.push(`**The run was interrupted (${res.interrupted}) before ${def.id} on ${target}.**`);
+        break;
+      }
       index++;
       const state = states[target];
       if (!state) {
@@ -280,6 +309,10 @@ main().then(
   // Keep-alive sockets and timers must not hold the process once the report is written.
   () => process.exit(0),
   (err) => {
+    if (err instanceof Interrupted) {
+      process.stderr.write(`\nbench ${err.message}; cleaned up\n`);
+      process.exit(130);
+    }
     process.stderr.write(`\nbench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exit(1);
   },
