@@ -71,7 +71,12 @@ const SERVICE_NAMES = ['gateway', 'auth', 'metadata', 'blob', 'janitor'];
  * counted under it; everything else (the command itself, a supervisor) under `local`.
  */
 export function serviceOfCommand(cmdline: string): string {
-  const words = cmdline.split(/[\0\s/=._-]+/);
+  // Directory names do not count (a checkout may live in `/work/gateway-lean`), except the
+  // service's own directory under `services/`.
+  const words = cmdline.split(/[\0\s]+/).flatMap((arg) => {
+    const dir = /(?:^|\/)services\/([a-z]+)\//.exec(arg)?.[1];
+    return [...(dir ? [dir] : []), ...arg.slice(arg.lastIndexOf('/') + 1).split(/[=._-]+/)];
+  });
   const named = SERVICE_NAMES.filter((s) => words.includes(s));
   return named.length === 1 ? named[0] : 'local';
 }

@@ -32,6 +32,8 @@ describe('local mode process groups', () => {
     expect(serviceOfCommand('node\0scripts/local-worker.js\0--service=blob')).toBe('blob');
     expect(serviceOfCommand('/usr/bin/node\0--import\0tsx\0scripts/local.ts')).toBe('local');
     expect(serviceOfCommand('node\0gateway\0blob')).toBe('local');
+    expect(serviceOfCommand('/usr/bin/node\0--import\0tsx\0/work/wt/gateway-lean/scripts/local-service.ts\0auth')).toBe('auth');
+    expect(serviceOfCommand('/usr/bin/node\0--import\0tsx\0/work/wt/gateway-lean/scripts/local.ts')).toBe('local');
   });
 });
 
