@@ -32,7 +32,9 @@ function oursPresent(r: RunRecord): Array<{ target: TargetName; label: string }>
 /** Why RGW has no numbers in this run, or undefined when it has some. */
 export function rgwMissing(r: RunRecord): string | undefined {
   if (r.cells.some((c) => c.target === 'rgw' && c.summary.status !== 'n/a')) return undefined;
-  return r.missing?.rgw ?? 'RGW was not asked for (`--target` without `rgw`)';
+  if (r.missing?.rgw) return r.missing.rgw;
+  // Records without `topologies` were written before the bench could run RGW.
+  return r.topologies ? 'RGW was not asked for (`--target` without `rgw`)' : 'this run was made before the bench measured RGW';
 }
 
 export function sideBySideSection(r: RunRecord): string[] {
