@@ -73,6 +73,7 @@ async function main(): Promise<void> {
         await sleep(200);
       }
     }
+    console.error(`pids: ${[...children].map(([name, c]) => `${name}=${c.pid}`).join(' ')}`);
     const target = new S3Target({ host: '127.0.0.1', port: config.ports.gateway, bucket: 'measure', ...creds });
     await target.createBucket();
     const small = Payload.random(4096);

@@ -6,8 +6,11 @@ import type { S3Result } from './context';
 /** One place renders every handler result. */
 export async function sendResult(res: ServerResponse, result: S3Result, isHead: boolean): Promise<void> {
   res.statusCode = result.status ?? 200;
+  let nonAscii = false;
   for (const [name, value] of Object.entries(result.headers ?? {})) {
-    if (value !== undefined) res.setHeader(name, value);
+    if (value === undefined) continue;
+    res.setHeader(name, value);
+    if (typeof value === 'string' && NON_ASCII.test(value)) nonAscii = true;
   }
   if (result.xml !== undefined) {
     const body = Buffer.from(result.xml, 'utf8');
@@ -18,7 +21,7 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
   }
   if (result.body && !isHead) {
     const length = Number(res.getHeader('content-length'));
-    if (length <= SMALL_BODY_BYTES) await sendWhole(result.body, res);
+    if (length <= SMALL_BODY_BYTES && !nonAscii) await sendWhole(result.body, res);
     else await relay(result.body, res);
     return;
   }
@@ -29,6 +32,11 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
 
 /** Bodies up to this size are gathered and sent with the head in one write (piping costs a write each). */
 const SMALL_BODY_BYTES = 64 * 1024;
+/**
+ * Node's HTTP client (v20) misreads a Latin-1 Content-Disposition (é arrives as ý) when the head
+ * and the body reach it in one packet; heads carrying such values keep the two-write path.
+ */
+const NON_ASCII = /[^\x00-\x7f]/;
 
 async function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
