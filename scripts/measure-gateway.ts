@@ -8,13 +8,13 @@
  * `--root` runs another checkout's services (e.g. main) with this harness, for A/B runs back to
  * back; `--prof DIR` runs the gateway under --cpu-prof (summarise with /work/tools/prof.mjs).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
 import { Payload } from '../bench/src/payload';
-import { createBenchCredentials, migrate, newStackConfig, serviceEnv, SERVICES, tail, type ServiceName } from '../bench/src/stack';
+import { createBenchCredentials, newStackConfig, serviceEnv, SERVICES, tail, type ServiceName } from '../bench/src/stack';
 import { S3Target } from '../bench/src/targets/s3-target';
 
 const args = process.argv.slice(2);
@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   const config = await newStackConfig({ databaseUrl: db.url, redisUrl: REDIS_URL, blobRoot, logDir: path.join(blobRoot, 'logs') });
   const children = new Map<ServiceName, ChildProcess>();
   try {
-    await migrate(config);
+    // The measured checkout's own migrations: its services may need a newer schema than ours.
+    const migrated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: config.databaseUrl, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
     const creds = await createBenchCredentials(config);
     for (const name of SERVICES) {
       const fd = openSync(path.join(blobRoot, `${name}.log`), 'a');
