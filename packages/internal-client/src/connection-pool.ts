@@ -164,6 +164,9 @@ class Exchange implements ParserEvents {
   private retried = false;
   private timer?: NodeJS.Timeout;
   private started?: bigint;
+  // Bound only for the calls that need them: a plain JSON call allocates no listener.
+  private listeners?: { data(chunk: Buffer | string): void; end(): void; error(err: Error): void; close(): void };
+  private abortListener?: () => void;
 
   constructor(
     private readonly pool: ConnectionPool,
@@ -175,7 +178,10 @@ class Exchange implements ParserEvents {
     if (req.timeoutMs > 0) this.timer = setTimeout(onTimeout, req.timeoutMs, this).unref();
     if (INTERNAL_CALL_CHANNEL.hasSubscribers) this.started = process.hrtime.bigint();
     if (req.stream) this.watchStream(req.stream);
-    req.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (req.signal) {
+      this.abortListener = () => this.fail(new WireError('internal call aborted', 'aborted'));
+      req.signal.addEventListener('abort', this.abortListener, { once: true });
+    }
   }
 
   start(conn: Connection): void {
@@ -307,12 +313,8 @@ class Exchange implements ParserEvents {
   private settle(): void {
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
-    this.req.signal?.removeEventListener('abort', this.onAbort);
+    if (this.abortListener) this.req.signal!.removeEventListener('abort', this.abortListener);
   }
-
-  private readonly onAbort = (): void => {
-    this.fail(new WireError('internal call aborted', 'aborted'));
-  };
 
   private publish(outcome: string): void {
     if (this.started === undefined) return;
@@ -323,22 +325,32 @@ class Exchange implements ParserEvents {
   // Streamed request bodies: chunked framing, paused while the socket is full.
   private watchStream(stream: Readable): void {
     stream.pause();
-    stream.on('data', this.onStreamData);
-    stream.on('end', this.onStreamEnd);
-    stream.on('error', this.onStreamError);
-    stream.on('close', this.onStreamClose);
+    const l = (this.listeners = {
+      data: (chunk: Buffer | string) => this.onStreamData(chunk),
+      end: () => this.onStreamEnd(),
+      error: (err: Error) => this.fail(new WireError(`request body failed: ${err.message}`, 'body', err)),
+      close: () => {
+        if (!this.requestWritten) this.fail(new WireError('request body closed before it ended', 'body'));
+      },
+    });
+    stream.on('data', l.data);
+    stream.on('end', l.end);
+    stream.on('error', l.error);
+    stream.on('close', l.close);
   }
 
   private unwatchStream(): void {
     const stream = this.req.stream;
-    if (!stream) return;
-    stream.off('data', this.onStreamData);
-    stream.off('end', this.onStreamEnd);
-    stream.off('error', this.onStreamError);
-    stream.off('close', this.onStreamClose);
+    const l = this.listeners;
+    if (!stream || !l) return;
+    this.listeners = undefined;
+    stream.off('data', l.data);
+    stream.off('end', l.end);
+    stream.off('error', l.error);
+    stream.off('close', l.close);
   }
 
-  private readonly onStreamData = (chunk: Buffer | string): void => {
+  private onStreamData(chunk: Buffer | string): void {
     const socket = this.conn?.socket;
     if (!socket || this.done) return;
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -349,21 +361,13 @@ class Exchange implements ParserEvents {
     const ok = socket.write('\r\n', 'latin1');
     socket.uncork();
     if (!ok) this.req.stream!.pause();
-  };
+  }
 
-  private readonly onStreamEnd = (): void => {
+  private onStreamEnd(): void {
     if (this.done || !this.conn) return;
     this.requestWritten = true;
     this.conn.socket.write('0\r\n\r\n', 'latin1');
-  };
-
-  private readonly onStreamError = (err: Error): void => {
-    this.fail(new WireError(`request body failed: ${err.message}`, 'body', err));
-  };
-
-  private readonly onStreamClose = (): void => {
-    if (!this.requestWritten) this.fail(new WireError('request body closed before it ended', 'body'));
-  };
+  }
 }
 
 function unsafeText(s: string): boolean {
