@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const creds = await createBenchCredentials(config);
     for (const name of SERVICES) {
       const fd = openSync(path.join(blobRoot, `${name}.log`), 'a');
-      const prof = PROF && name === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : [];
+      const prof = name !== 'gateway' ? [] : [...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
       children.set(
         name,
         spawn(process.execPath, [...prof, '--import', 'tsx', `services/${name}/src/main.ts`], {
