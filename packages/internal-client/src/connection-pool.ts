@@ -1,6 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import net from 'node:net';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { ResponseBody, type BodySource } from './response-body';
 import { ResponseParser, type ParsedHead, type ParserEvents } from './response-parser';
 
 /**
@@ -49,7 +50,6 @@ export class WireError extends Error {
 
 /** Connections idle longer than this are not reused (servers close idle keep-alive connections; Node's default is 5 s). */
 const IDLE_REUSE_MS = 4_000;
-const RESPONSE_HIGH_WATER = 256 * 1024;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'DELETE']);
 
 export class ConnectionPool {
@@ -150,7 +150,7 @@ class Connection {
   }
 }
 
-class Exchange implements ParserEvents {
+class Exchange implements ParserEvents, BodySource {
   private conn?: Connection;
   private parser: ResponseParser;
   private head?: ParsedHead;
@@ -376,28 +376,4 @@ function unsafeText(s: string): boolean {
 
 function onTimeout(ex: Exchange): void {
   ex.fail(new WireError('internal call timed out', 'timeout'));
-}
-
-/** A 2xx response body, read with backpressure straight off the connection. */
-export class ResponseBody extends Readable {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-
-  constructor(
-    private readonly ex: Exchange,
-    head: ParsedHead,
-  ) {
-    super({ highWaterMark: RESPONSE_HIGH_WATER });
-    this.statusCode = head.status;
-    this.headers = head.headers;
-  }
-
-  override _read(): void {
-    this.ex.resumeBody();
-  }
-
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.ex.abandonBody();
-    cb(err);
-  }
 }

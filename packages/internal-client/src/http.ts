@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { S3Error } from '@excloud/s3-protocol';
-import { ConnectionPool, WireError, type ResponseBody, type WireResponse } from './connection-pool';
+import { ConnectionPool, WireError, type WireResponse } from './connection-pool';
+import type { ResponseBody } from './response-body';
 
 /**
  * Internal calls are HTTP/1.1 with keep-alive (our own lean client, see connection-pool.ts).
