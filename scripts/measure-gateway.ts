@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
 import { Payload } from '../bench/src/payload';
-import { createBenchCredentials, newStackConfig, serviceEnv, SERVICES, tail, type ServiceName } from '../bench/src/stack';
+import { createBenchCredentials, newStackConfig, serviceEnv, tsxRuntime, SERVICES, tail, type ServiceName } from '../bench/src/stack';
 import { S3Target } from '../bench/src/targets/s3-target';
 
 const args = process.argv.slice(2);
@@ -47,7 +47,7 @@ async function inParallel(n: number, fn: (i: number) => Promise<void>): Promise<
 async function main(): Promise<void> {
   const db = await createBenchDatabase();
   const blobRoot = mkdtempSync(path.join(os.tmpdir(), 'measure-gw-'));
-  const config = await newStackConfig({ databaseUrl: db.url, redisUrl: REDIS_URL, blobRoot, logDir: path.join(blobRoot, 'logs') });
+  const config = await newStackConfig({ runtime: tsxRuntime(), databaseUrl: db.url, redisUrl: REDIS_URL, blobRoot, logDir: path.join(blobRoot, 'logs') });
   const children = new Map<ServiceName, ChildProcess>();
   try {
     // The measured checkout's own migrations: its services may need a newer schema than ours.
