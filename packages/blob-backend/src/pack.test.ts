@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
 import { encodeRecord, KIND_PUT } from './pack-record';
-import { readPackedIds, readPackedIdsSync } from './pack-inspect';
+import { readPackedIds, readPackedIdsSync, readSegmentTailsSync } from './pack-inspect';
 import { defaultPackIo, type PackIo } from './pack-store';
 import { tempRoots } from './test-roots';
 
@@ -141,10 +141,12 @@ describe('packed layout', () => {
     // A batch cut short by a crash: a record missing its last bytes, and one with a bad CRC.
     const torn = encodeRecord(KIND_PUT, 'o/d/torn', randomBytes(500), Date.now());
     await appendFile(path, torn.subarray(0, torn.length - 7));
+    expect(readSegmentTailsSync(root)).toEqual([{ name: segment, size: goodSize + torn.length - 7, validEnd: goodSize }]);
     await fs.close();
     const again = backend(root);
     await expect(again.head({ id: 'o/d/torn' })).resolves.toBeNull();
     expect((await stat(path)).size).toBe(goodSize);
+    expect(readSegmentTailsSync(root)).toEqual([{ name: segment, size: goodSize, validEnd: goodSize }]);
     await again.close();
     const corrupt = encodeRecord(KIND_PUT, 'o/d/bad', randomBytes(500), Date.now());
     corrupt[corrupt.length - 1] ^= 0xff;
