@@ -81,10 +81,12 @@ describe('packed layout', () => {
     let syncs = 0;
     let release: () => void = () => undefined;
     let gate = Promise.resolve();
+    let entered: () => void = () => undefined;
     const io: PackIo = {
       ...defaultPackIo,
       async datasync(fh) {
         syncs += 1;
+        entered();
         await gate;
         await fh.datasync();
       },
@@ -93,8 +95,12 @@ describe('packed layout', () => {
     await put(fs, 'o/d/warm', randomBytes(10)); // opens the store
     syncs = 0;
     gate = new Promise((r) => (release = r));
+    // The first batch's write goes through the thread pool: wait for its sync, not a count of ticks.
+    const firstSync = new Promise<void>((r) => (entered = r));
     const resolved: number[] = [];
     const puts = Array.from({ length: 20 }, (_, i) => put(fs, `o/d/p${i}`, randomBytes(100 + i)).then(() => resolved.push(i)));
+    await firstSync;
+    // Queueing the other puts behind the held batch is JavaScript only: a few turns suffice.
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     expect(resolved).toEqual([]);
     expect(syncs).toBe(1);
