@@ -4,10 +4,12 @@ import type { ServiceName } from '../support/topology';
 import { killCell, putProbes, runCell, tally, type CellResult, type CellSpec, type Stack } from './cell';
 import { LatencyProxy, PrivatePostgres, PrivateRedis, SmallFilesystem, sleep, until } from './infra';
 import { percentile } from './load';
+import { PACK_FAULT_BLOB_ENV, packCompactionCell, packGroupCommitCell } from './pack-cells';
 import { BackingStore, startStack, stopStack } from './stacks';
 
 const MiB = 1024 * 1024;
 const SERVICES: ServiceName[] = ['gateway', 'auth', 'metadata', 'blob', 'janitor'];
+const PACK_CELLS = ['pack-kill-blob-group-commit', 'pack-kill-blob-compaction'];
 
 export interface MatrixOptions {
   /** Cell ids (or prefixes) to run; all when empty. */
@@ -19,7 +21,7 @@ export interface MatrixOptions {
 /** Every cell id, in run order, for --only and the CI subset. */
 export function cellIds(): string[] {
   const kills = SERVICES.flatMap((s) => ['put', 'multipart', 'complete'].map((p) => `kill-${s}-${p}`));
-  return [...kills, 'postgres-restart', 'redis-outage', 'redis-wiped', 'blob-disk-full', 'blob-backend-slow'];
+  return [...kills, 'postgres-restart', 'redis-outage', 'redis-wiped', ...PACK_CELLS, 'blob-disk-full', 'blob-backend-slow'];
 }
 
 export async function runMatrix(opts: MatrixOptions): Promise<CellResult[]> {
@@ -39,6 +41,16 @@ export async function runMatrix(opts: MatrixOptions): Promise<CellResult[]> {
       const s = await startStack({ postgresUrl: pg.url, redisUrl: redis.url });
       try {
         for (const cell of main) results.push(await runCell(s, cell, opts.log).catch((err) => failedToRun(cell.id, err)));
+      } finally {
+        await stopStack(s);
+      }
+    }
+    // The packed layout's cells run on a stack whose pack segments roll at 2 MiB.
+    const pack = [packGroupCommitCell(), packCompactionCell()].filter((c) => wanted(c.id));
+    if (pack.length > 0) {
+      const s = await startStack({ postgresUrl: pg.url, redisUrl: redis.url, env: { blob: PACK_FAULT_BLOB_ENV } });
+      try {
+        for (const cell of pack) results.push(await runCell(s, cell, opts.log).catch((err) => failedToRun(cell.id, err)));
       } finally {
         await stopStack(s);
       }

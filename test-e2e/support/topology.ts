@@ -111,7 +111,7 @@ export class Topology {
     await exited;
   }
 
-  async runJanitor(job: 'outbox' | 'uploadExpiry' | 'orphanSweep' | 'usageRollup' | 'usageReconcile'): Promise<unknown> {
+  async runJanitor(job: 'outbox' | 'uploadExpiry' | 'orphanSweep' | 'usageRollup' | 'usageReconcile' | 'packCompaction'): Promise<unknown> {
     const res = await fetch(`http://127.0.0.1:${this.ports.janitor}/v1/jobs/${job}/run`, { method: 'POST', headers: { authorization: `Bearer ${this.adminToken}` } });
     if (!res.ok) throw new Error(`janitor ${job}: ${res.status} ${await res.text()}`);
     return res.json();

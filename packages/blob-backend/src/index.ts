@@ -11,7 +11,7 @@ export {
 export { assertValidBlobId, isValidBlobId, MAX_ID_LENGTH } from './validation';
 export { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
 export type { PackIo } from './pack-store';
-export { readPackedIds, readPackedIdsSync } from './pack-inspect';
+export { readPackedIds, readPackedIdsSync, readSegmentTailsSync, type SegmentTail } from './pack-inspect';
 export { MemoryBackend } from './memory';
 export { S3Backend, S3_BACKEND_CLIENT_DEFAULTS, type S3BackendOptions } from './s3';
 export type { UploadTuning } from './s3-upload';

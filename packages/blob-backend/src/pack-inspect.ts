@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crcMatches, HEADER_BYTES, KIND_PUT, parseHeader, recordBytes } from './pack-record';
+import { crcMatches, HEADER_BYTES, KIND_PUT, parseHeader, recordBytes, type RecordHeader } from './pack-record';
 import { scanSegment } from './pack-scan';
 
 const SEGMENT_NAME = /^seg-[0-9a-f]{8}\.pack$/;
@@ -54,15 +54,43 @@ export function readPackedIdsSync(root: string): string[] {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;
     }
-    for (let at = 0; ; ) {
-      const header = parseHeader(buf, at);
-      const end = header ? at + recordBytes(header.idLength, header.dataLength) : 0;
-      if (!header || end > buf.length || !crcMatches(buf.subarray(at, end), header)) break;
+    for (const { at, header } of wholeRecords(buf)) {
       const id = buf.toString('latin1', at + HEADER_BYTES, at + HEADER_BYTES + header.idLength);
       if (header.kind === KIND_PUT) live.add(id);
       else live.delete(id);
-      at = end;
     }
   }
   return [...live].sort();
+}
+
+export interface SegmentTail {
+  name: string;
+  size: number;
+  /** Where the last whole record (length and CRC check) ends; less than size means a torn tail. */
+  validEnd: number;
+}
+
+/** Each segment's size and the end of its last whole record: a fault test's view of torn tails. */
+export function readSegmentTailsSync(root: string): SegmentTail[] {
+  const dir = join(root, 'pack');
+  if (!existsSync(dir)) return [];
+  const tails: SegmentTail[] = [];
+  for (const name of readdirSync(dir).filter((n) => SEGMENT_NAME.test(n)).sort()) {
+    const buf = readFileSync(join(dir, name));
+    let validEnd = 0;
+    for (const r of wholeRecords(buf)) validEnd = r.end;
+    tails.push({ name, size: buf.length, validEnd });
+  }
+  return tails;
+}
+
+/** The records of a whole segment in memory, up to the first that is cut short or fails its CRC. */
+function* wholeRecords(buf: Buffer): Generator<{ at: number; end: number; header: RecordHeader }> {
+  for (let at = 0; ; ) {
+    const header = parseHeader(buf, at);
+    const end = header ? at + recordBytes(header.idLength, header.dataLength) : 0;
+    if (!header || end > buf.length || !crcMatches(buf.subarray(at, end), header)) return;
+    yield { at, end, header };
+    at = end;
+  }
 }

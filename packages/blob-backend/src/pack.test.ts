@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
 import { encodeRecord, KIND_PUT } from './pack-record';
-import { readPackedIds, readPackedIdsSync } from './pack-inspect';
+import { readPackedIds, readPackedIdsSync, readSegmentTailsSync } from './pack-inspect';
 import { defaultPackIo, type PackIo } from './pack-store';
 import { tempRoots } from './test-roots';
 
@@ -81,10 +81,12 @@ describe('packed layout', () => {
     let syncs = 0;
     let release: () => void = () => undefined;
     let gate = Promise.resolve();
+    let entered: () => void = () => undefined;
     const io: PackIo = {
       ...defaultPackIo,
       async datasync(fh) {
         syncs += 1;
+        entered();
         await gate;
         await fh.datasync();
       },
@@ -93,8 +95,12 @@ describe('packed layout', () => {
     await put(fs, 'o/d/warm', randomBytes(10)); // opens the store
     syncs = 0;
     gate = new Promise((r) => (release = r));
+    // The first batch's write goes through the thread pool: wait for its sync, not a count of ticks.
+    const firstSync = new Promise<void>((r) => (entered = r));
     const resolved: number[] = [];
     const puts = Array.from({ length: 20 }, (_, i) => put(fs, `o/d/p${i}`, randomBytes(100 + i)).then(() => resolved.push(i)));
+    await firstSync;
+    // Queueing the other puts behind the held batch is JavaScript only: a few turns suffice.
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     expect(resolved).toEqual([]);
     expect(syncs).toBe(1);
@@ -141,10 +147,12 @@ describe('packed layout', () => {
     // A batch cut short by a crash: a record missing its last bytes, and one with a bad CRC.
     const torn = encodeRecord(KIND_PUT, 'o/d/torn', randomBytes(500), Date.now());
     await appendFile(path, torn.subarray(0, torn.length - 7));
+    expect(readSegmentTailsSync(root)).toEqual([{ name: segment, size: goodSize + torn.length - 7, validEnd: goodSize }]);
     await fs.close();
     const again = backend(root);
     await expect(again.head({ id: 'o/d/torn' })).resolves.toBeNull();
     expect((await stat(path)).size).toBe(goodSize);
+    expect(readSegmentTailsSync(root)).toEqual([{ name: segment, size: goodSize, validEnd: goodSize }]);
     await again.close();
     const corrupt = encodeRecord(KIND_PUT, 'o/d/bad', randomBytes(500), Date.now());
     corrupt[corrupt.length - 1] ^= 0xff;

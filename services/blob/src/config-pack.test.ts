@@ -16,3 +16,14 @@ describe('BLOB_FS_PACK_MAX_BYTES', () => {
     expect(() => parse({ BLOB_FS_PACK_MAX_BYTES: value })).toThrow(/BLOB_FS_PACK_MAX_BYTES/);
   });
 });
+
+describe('BLOB_FS_PACK_SEGMENT_BYTES', () => {
+  it('defaults to 64 MiB and reads a smaller size', () => {
+    expect(parse({}).fsPackSegmentBytes).toBe(64 * 1024 * 1024);
+    expect(parse({ BLOB_FS_PACK_SEGMENT_BYTES: String(2 * 1024 * 1024) }).fsPackSegmentBytes).toBe(2 * 1024 * 1024);
+  });
+
+  it('refuses a segment under 1 MiB, naming the variable', () => {
+    expect(() => parse({ BLOB_FS_PACK_SEGMENT_BYTES: '65536' })).toThrow(/BLOB_FS_PACK_SEGMENT_BYTES/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { BlobPutResult } from '@excloud/contracts';
+import { S3Error } from '@excloud/s3-protocol';
 import type { OperationContext } from './context';
 
 /**
@@ -11,9 +12,16 @@ export async function commitBlob<T>(ctx: OperationContext, write: () => Promise<
   try {
     return await commit(stored);
   } catch (err) {
-    await discardBlob(ctx, stored.blobId);
+    // Metadata unreachable, timed out or failing inside may have committed before the answer was
+    // lost (the fault matrix killed it mid-PUT and a committed object lost its blob): only a
+    // refusal proves the blob unreferenced. Otherwise the orphan sweep, which checks, reclaims it.
+    if (!commitMayHaveHappened(err)) await discardBlob(ctx, stored.blobId);
     throw err;
   }
+}
+
+function commitMayHaveHappened(err: unknown): boolean {
+  return !(err instanceof S3Error) || err.code === 'ServiceUnavailable' || err.code === 'InternalError';
 }
 
 /** Delete a blob nothing references. A failure is logged, not thrown: the orphan sweep reclaims it. */

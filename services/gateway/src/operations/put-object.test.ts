@@ -66,6 +66,22 @@ describe('putObject', () => {
     expect(ctx.logs.join('')).toContain('could not discard unreferenced blob');
   });
 
+  it.each([new S3Error('ServiceUnavailable'), new S3Error('InternalError'), new Error('socket hang up')])(
+    'keeps the blob when the commit may have happened (%s): the orphan sweep decides',
+    async (failure) => {
+      const ctx = fakeContext('PutObject', 'PUT /put-lost/k', {
+        body: 'hello',
+        metadata: {
+          getBucket: async () => ({ name: 'put-lost', createdAt: '', versioning: 'Unversioned', acl: 'private' }),
+          putObject: async () => Promise.reject(failure),
+        },
+      });
+      await expect(putObject(ctx)).rejects.toBe(failure);
+      expect(ctx.blobs.deleted).toHaveLength(0);
+      expect(ctx.blobs.blobs.size).toBe(1);
+    },
+  );
+
   it('refuses an invalid Content-MD5 before storing anything', async () => {
     const ctx = fakeContext('PutObject', 'PUT /put-bad-md5/k', { body: 'x', headers: { 'content-md5': 'not-base64-md5' } });
     expect(await codeOf(putObject(ctx))).toBe('InvalidDigest');
