@@ -19,7 +19,7 @@ export class RequestBodyReader {
   #failure: S3Error | undefined;
   #wake: (() => void) | undefined;
 
-  constructor(req: IncomingMessage, highWater = 256 * 1024) {
+  constructor(req: IncomingMessage, highWater = 64 * 1024) {
     this.#req = req;
     this.#highWater = highWater;
     req.on('data', this.#onData);
