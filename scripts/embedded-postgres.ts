@@ -144,7 +144,9 @@ async function initdb(o: { bin: string; pgData: string; runAs?: RunAs; log: Writ
 async function startPostmaster(o: { bin: string; pgData: string; port: number; runAs?: RunAs; log: WriteStream; ctx: Parameters<typeof fromPostgresLog>[1] }): Promise<ChildProcess> {
   // TCP on 127.0.0.1 only, no Unix socket: nothing in /tmp to collide with another Postgres.
   const args = ['-D', o.pgData, '-p', String(o.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
-  const child = spawn(o.bin, args, { ...ids(o.runAs), env: pgEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C reaches local mode's whole group, and Postgres must stop after
+  // the services that use it (local mode stops it then), not while they are still draining.
+  const child = spawn(o.bin, args, { ...ids(o.runAs), env: pgEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   return new Promise<ChildProcess>((resolve, reject) => {
     const timer = setTimeout(() => {

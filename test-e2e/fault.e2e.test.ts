@@ -16,11 +16,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { Pool } from 'pg';
 import { Topology } from './support/topology';
+import { readPackedIds } from '@excloud/blob-backend';
 import { filesUnder } from './faults/verify';
 
 const MiB = 1024 * 1024;
 
-const blobFiles = filesUnder;
+/** Blob ids on disk: files, and small blobs packed into segments. */
+const storedBlobs = async (blobRoot: string) => [...filesUnder(path.join(blobRoot, 'blobs')), ...(await readPackedIds(blobRoot))];
 
 /** Poll until `ready()` holds; fail with what was awaited once the deadline passes. */
 async function waitFor(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -128,7 +130,7 @@ describe('faults: services killed mid-upload', () => {
     const pool = new Pool({ connectionString: t.db.url });
     try {
       const referenced = await pool.query<{ id: string }>("SELECT DISTINCT m->>'blobId' AS id FROM object_versions, jsonb_array_elements(manifest) m");
-      const onDisk = blobFiles(path.join(t.dataDir, 'blobs', 'blobs')).sort();
+      const onDisk = (await storedBlobs(path.join(t.dataDir, 'blobs'))).sort();
       expect(onDisk).toEqual(referenced.rows.map((r) => r.id).sort());
       const uploads = await pool.query('SELECT count(*)::int AS n FROM multipart_uploads');
       expect(uploads.rows[0].n).toBe(0);
@@ -139,11 +141,11 @@ describe('faults: services killed mid-upload', () => {
 
   it('drains the outbox through BullMQ on its own schedule', async () => {
     await put('overwritten', randomBytes(10_000));
-    const before = blobFiles(path.join(t.dataDir, 'blobs', 'blobs')).length;
+    const before = (await storedBlobs(path.join(t.dataDir, 'blobs'))).length;
     await put('overwritten', randomBytes(10_000));
     // The janitor's BullMQ scheduler runs the outbox job every 500 ms here.
     const deadline = Date.now() + 15_000;
-    while (blobFiles(path.join(t.dataDir, 'blobs', 'blobs')).length !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(blobFiles(path.join(t.dataDir, 'blobs', 'blobs')).length).toBe(before);
+    while ((await storedBlobs(path.join(t.dataDir, 'blobs'))).length !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await storedBlobs(path.join(t.dataDir, 'blobs'))).length).toBe(before);
   }, 30_000);
 });

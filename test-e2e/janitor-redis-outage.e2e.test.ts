@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readPackedIdsSync } from '@excloud/blob-backend';
 import { Topology } from './support/topology';
 
 /** A TCP relay to the real Redis that can be switched off and on: Redis "down" without touching it. */
@@ -38,8 +39,9 @@ class SwitchableRedis {
   }
 }
 
+/** Blob files under `<blob root>/blobs` plus the blobs packed in `<blob root>/pack`. */
 function blobCount(root: string): number {
-  let n = 0;
+  let n = readPackedIdsSync(path.dirname(root)).length;
   const walk = (d: string) => {
     if (!existsSync(d)) return;
     for (const e of readdirSync(d)) {

@@ -2,18 +2,25 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CopyObjectCommand, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Pool } from 'pg';
+import { readPackedIdsSync } from '@excloud/blob-backend';
 import { getOrgUsage, getUsageHourly, setOrgQuota } from '@excloud/metadata';
 import { Topology } from './support/topology';
 
 const MiB = 1024 * 1024;
 const ORG = 'fault-org';
 
+/** Files under the blob root (not the pack segments themselves), plus the blobs packed in them. */
 function blobCount(root: string): number {
-  if (!existsSync(root)) return 0;
+  return fileCount(root) + readPackedIdsSync(root).length;
+}
+
+function fileCount(dir: string): number {
+  if (!existsSync(dir)) return 0;
   let n = 0;
-  for (const e of readdirSync(root)) {
-    const p = path.join(root, e);
-    n += statSync(p).isDirectory() ? blobCount(p) : 1;
+  for (const e of readdirSync(dir)) {
+    const p = path.join(dir, e);
+    if (p === path.join(dir, 'pack')) continue;
+    n += statSync(p).isDirectory() ? fileCount(p) : 1;
   }
   return n;
 }

@@ -1,6 +1,7 @@
 import { LatencyHistogram } from './histogram';
 
-export type TargetName = 'excloud' | 'nginx';
+/** `excloud` is our production topology, `local` the local-mode command newcomers run. */
+export type TargetName = 'excloud' | 'local' | 'rgw' | 'nginx';
 export type CellStatus = 'ok' | 'not implemented' | 'n/a' | 'failed';
 
 /** What one cell measured: everything the report needs, nothing it has to recompute from raw samples. */

@@ -17,6 +17,8 @@ export interface Versions {
   postgres: string;
   redis: string;
   nginx: string;
+  /** Ceph's version when RGW was measured. */
+  rgw?: string;
   commit: string;
 }
 

@@ -1,5 +1,7 @@
-import { ratio, type CellSummary } from './cell-result';
+import { ratio, type CellSummary, type TargetName } from './cell-result';
 import { LIST_TARGET_PAGES_PER_SEC, MATRIX, RATIO_TARGETS, RSS_LIMIT_MIB } from './matrix';
+import { OUR_TARGETS, beforeAfterSection, findRun, issue9TargetsSection, rgwMissing, sideBySideSection } from './report-compare';
+import { limitsSection } from './report-limits';
 import type { CellRun, RunRecord } from './run-record';
 
 /** Renders bench/RESULTS.md from one run's record. Pure: same record, same text. */
@@ -13,11 +15,16 @@ export function renderReport(r: RunRecord): string {
     '',
   );
   out.push(...machineSection(r), '');
+  out.push(...sideBySideSection(r), '');
+  out.push(...issue9TargetsSection(r), '');
   out.push(...targetsSection(r), '');
   out.push(...matrixSection(r), '');
   const mixed = mixedSection(r);
   if (mixed.length) out.push(...mixed, '');
   out.push(...cpuSection(r), '');
+  const beforeAfter = beforeAfterSection(r);
+  if (beforeAfter.length) out.push(...beforeAfter, '');
+  out.push(...limitsSection(r), '');
   out.push(...rssSection(r), '');
   if (r.profile) out.push(...profileSection(r), '');
   const errors = errorSection(r);
@@ -42,25 +49,27 @@ function machineSection(r: RunRecord): string[] {
     `| PostgreSQL | ${v.postgres} |`,
     `| Redis | ${v.redis} |`,
     `| nginx | ${v.nginx} |`,
+    `| Ceph RGW | ${v.rgw ?? `not measured: ${rgwMissing(r) ?? 'unknown'}`} |`,
+    ...(r.topologies ?? []).map((t) => `| Our stack | ${t} |`),
     `| Commit | ${v.commit} |`,
   ];
 }
 
-function find(r: RunRecord, cell: string, target: 'excloud' | 'nginx'): CellRun | undefined {
-  return r.cells.find((c) => c.def.id === cell && c.target === target);
-}
+const find = findRun;
 
 function targetsSection(r: RunRecord): string[] {
   const rows: string[] = [];
-  for (const t of RATIO_TARGETS) {
-    const ours = find(r, t.cell, 'excloud')?.summary;
+  const present = OUR_TARGETS.filter((o) => o.target === 'excloud' || r.cells.some((c) => c.target === o.target));
+  for (const o of present) for (const t of RATIO_TARGETS) {
+    const label = o.target === 'excloud' ? t.label : `${t.label} (${o.label})`;
+    const ours = find(r, t.cell, o.target)?.summary;
     const theirs = find(r, t.against ?? t.cell, 'nginx')?.summary;
     const q = ratio(ours, theirs);
     let measured = 'not run';
     if (ours?.status === 'not implemented') measured = 'not implemented';
     else if (q !== undefined) measured = `${q.toFixed(2)} (${fmtRate(ours!)} vs ${fmtRate(theirs!)})`;
     else if (ours || theirs) measured = `n/a (${ours?.status ?? 'not run'} / ${theirs?.status ?? 'not run'})`;
-    rows.push(`| ${t.label} | ≥ ${t.min.toFixed(2)} | ${measured} | ${verdict(q, t.min)} |`);
+    rows.push(`| ${label} | ≥ ${t.min.toFixed(2)} | ${measured} | ${verdict(q, t.min)} |`);
   }
   const list = find(r, 'list-c8', 'excloud')?.summary;
   const pages = list?.status === 'ok' ? list.opsPerSec : undefined;
@@ -75,7 +84,7 @@ function targetsSection(r: RunRecord): string[] {
   return [
     '## Targets (issue 5)',
     '',
-    'Ratios are ours / nginx on the same cell in the same run (throughput; same object size, so ops/s and MiB/s ratios agree).',
+    'Ratios are ours / nginx on the same cell in the same run (throughput; same object size, so ops/s and MiB/s ratios agree). Rows without a topology are the production topology.',
     '',
     '| target | required | measured | |',
     '|---|---|---|---|',
@@ -101,7 +110,7 @@ function worstService(cells: CellRun[]): { name: string; mib: number } {
 }
 
 function authSteadyState(r: RunRecord): { text: string; verdict: string } {
-  const cells = r.cells.filter((c) => c.target === 'excloud' && c.authCalls !== undefined && c.summary.status === 'ok');
+  const cells = r.cells.filter((c) => (c.target === 'excloud' || c.target === 'local') && c.authCalls !== undefined && c.summary.status === 'ok');
   if (cells.length === 0) return { text: 'not measured', verdict: '–' };
   const calls = cells.reduce((a, c) => a + c.authCalls!, 0);
   const requests = cells.reduce((a, c) => a + c.summary.ops + c.summary.errors, 0);
@@ -122,23 +131,22 @@ function authSteadyState(r: RunRecord): { text: string; verdict: string } {
 
 function matrixSection(r: RunRecord): string[] {
   const rows: string[] = [];
+  const order: TargetName[] = ['excloud', 'local', 'rgw', 'nginx'];
   for (const def of MATRIX) {
-    const ours = find(r, def.id, 'excloud')?.summary;
-    const theirs = find(r, def.id, 'nginx')?.summary;
-    if (!ours && !theirs) continue;
-    const against = def.compareTo ? find(r, def.compareTo, 'nginx')?.summary : theirs;
-    const q = ratio(ours, against);
-    const nginxCells = def.nginx ? cellColumns(theirs) : ['n/a', '', '', '', '', ''];
-    const qText = q === undefined ? '–' : `${q.toFixed(2)}${def.compareTo ? ` (vs ${def.compareTo})` : ''}`;
-    rows.push(`| ${def.title} | ${cellColumns(ours).join(' | ')} | ${nginxCells.join(' | ')} | ${qText} |`);
+    for (const target of order) {
+      const run = find(r, def.id, target);
+      if (!run) continue;
+      const name = target === 'excloud' ? 'ours (production)' : target === 'local' ? 'ours (local mode)' : target === 'rgw' ? 'Ceph RGW' : 'nginx';
+      rows.push(`| ${def.title} | ${name} | ${cellColumns(run.summary).join(' | ')} |`);
+    }
   }
   return [
     '## Every cell',
     '',
     'Latencies in ms (HdrHistogram-style buckets, ≤ 1.6% error). Throughput counts completed operations over the cell, drain included. LIST counts pages of 100 keys; multipart counts whole 64 MiB uploads.',
     '',
-    '| cell | ours ops/s | MiB/s | p50 | p99 | p99.9 | err | nginx ops/s | MiB/s | p50 | p99 | p99.9 | err | ratio |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| cell | target | ops/s | MiB/s | p50 | p99 | p99.9 | err |',
+    '|---|---|--:|--:|--:|--:|--:|--:|',
     ...rows,
   ];
 }
@@ -163,10 +171,13 @@ function mixedSection(r: RunRecord): string[] {
   return ['## Mixed workload by operation (45% GET, 30% HEAD, 15% PUT, 10% DELETE; 10 MiB, c20)', '', '| target | op | ops/s | p50 ms | p99 ms |', '|---|---|--:|--:|--:|', ...rows];
 }
 
-const CPU_GROUPS = ['gateway', 'auth', 'metadata', 'blob', 'janitor', 'postgres', 'nginx', 'generator'];
+const CPU_GROUP_ORDER = ['gateway', 'auth', 'metadata', 'blob', 'janitor', 'local', 'postgres', 'radosgw', 'ceph-osd', 'ceph-mon', 'nginx', 'generator'];
 
 function cpuSection(r: RunRecord): string[] {
   const rows: string[] = [];
+  // Only the groups some cell measured: a run without RGW or local mode keeps a narrow table.
+  const seen = new Set(r.cells.flatMap((c) => Object.keys(c.resources ?? {})));
+  const CPU_GROUPS = [...CPU_GROUP_ORDER.filter((g) => seen.has(g)), ...[...seen].filter((g) => !CPU_GROUP_ORDER.includes(g)).sort()];
   for (const c of r.cells) {
     if (!c.resources || c.summary.ops === 0) continue;
     const per = (g: string) => {
@@ -191,23 +202,29 @@ function cpuSection(r: RunRecord): string[] {
 }
 
 function rssSection(r: RunRecord): string[] {
-  const bigCells = (target: 'excloud' | 'nginx') =>
-    r.cells.filter((c) => c.target === target && c.def.size === 64 * 1024 * 1024 && c.def.concurrency === 32 && c.resources);
+  const bigCells = (target: TargetName) => r.cells.filter((c) => c.target === target && c.def.size === 64 * 1024 * 1024 && c.def.concurrency === 32 && c.resources);
   const rows = Object.entries(r.peakRssMib).map(([name, mib]) => {
-    const group = name.startsWith('nginx') ? 'nginx' : name;
-    const during = bigCells(group === 'nginx' ? 'nginx' : 'excloud').map((c) => c.resources![group]?.maxRssMib ?? 0);
+    const [target, group] = rssGroup(name);
+    const during = bigCells(target).map((c) => c.resources![group]?.maxRssMib ?? 0);
     const bigMax = during.length ? `${Math.max(...during).toFixed(0)}` : 'not run';
     return `| ${name} | ${mib.toFixed(0)} | ${bigMax} |`;
   });
   return [
     '## Peak memory per service',
     '',
-    'Peak RSS over the whole run (VmHWM at the end, before any profiling restart) and the largest RSS sampled (every 250 ms) during the 64 MiB c32 cells.',
+    'Peak RSS over the whole run (VmHWM at the end, before any profiling restart; summed over a group’s processes) and the largest RSS sampled (every 250 ms) during the 64 MiB c32 cells. Unprefixed rows are the production topology.',
     '',
     '| service | peak RSS MiB (run) | max RSS MiB during 64 MiB c32 |',
     '|---|--:|--:|',
     ...rows,
   ];
+}
+
+/** `local: gateway` → local mode's gateway group; `nginx (all processes)` → nginx; else production. */
+function rssGroup(name: string): [TargetName, string] {
+  if (name.startsWith('nginx')) return ['nginx', 'nginx'];
+  const m = /^(local|rgw): (.+)$/.exec(name);
+  return m ? [m[1] as TargetName, m[2]] : ['excloud', name];
 }
 
 function profileSection(r: RunRecord): string[] {
@@ -251,7 +268,8 @@ function profileSection(r: RunRecord): string[] {
 }
 
 function errorSection(r: RunRecord): string[] {
-  const rows = r.cells.filter((c) => c.summary.errors > 0 || c.summary.note).map((c) => {
+  // A target that could not run at all is explained once, in the side-by-side table.
+  const rows = r.cells.filter((c) => c.summary.status !== 'n/a' && (c.summary.errors > 0 || c.summary.note)).map((c) => {
     const what = [c.summary.note, ...c.summary.errorSamples].filter(Boolean).join('; ').replace(/\|/g, '\\|');
     return `| ${c.def.title} | ${c.target} | ${c.summary.errors} | ${what} |`;
   });
@@ -263,11 +281,16 @@ function methodSection(r: RunRecord): string[] {
   return [
     '## How this was measured',
     '',
-    '- Both targets ran in the same run, cell by cell (ours, then nginx), on the same disk, with the same keys, bodies and client.',
+    '- Every target ran in the same run, cell by cell (ours, then Ceph RGW, then nginx), on the same disk, with the same keys, bodies and client.',
     '- Generator: `bench/src`, closed-loop workers over its own keep-alive HTTP/1.1 client (fixed read buffer per connection, ~0.35 ms CPU per MiB received including the body check, so it does not cap nginx) and its own SigV4 (header auth, path-style, region `auto`, ' +
       (r.signedPayload ? 'payload SHA-256 precomputed and signed' : '`UNSIGNED-PAYLOAD`, as SDKs do over TLS') +
       '). Bodies are random and precomputed per size; every GET body is compared byte for byte with what was PUT, every PUT ETag with the body MD5.',
-    '- Our stack: one `node --import tsx services/<name>/src/main.ts` process per service (gateway, auth, metadata, blob, janitor), a fresh Postgres database, Redis, filesystem blob backend with `BLOB_FSYNC=true`, `LOG_LEVEL=warn`.',
+    ...(r.topologies?.length
+      ? [
+          `- Our stack: ${r.topologies.join('; ')}. Each topology has a fresh Postgres database of its own (its backends are counted apart), filesystem blobs with fsync on, \`LOG_LEVEL=warn\`; production uses Redis, local mode runs the janitor in-process. Local mode's CPU is its whole process tree.`,
+        ]
+      : ['- Our stack: one `node --import tsx services/<name>/src/main.ts` process per service (gateway, auth, metadata, blob, janitor), a fresh Postgres database, Redis, filesystem blob backend with `BLOB_FSYNC=true`, `LOG_LEVEL=warn`.']),
+    '- Ceph RGW: `../shared/peers/ceph-rgw.sh` (Debian’s Ceph: one monitor, one bluestore OSD on a sparse file on the same disk, radosgw with beast, `tcp_nodelay`), path-style, region `us-east-1`; its CPU is radosgw + ceph-osd + ceph-mon. A single OSD with pool size 1 acknowledges a write once bluestore has it on disk.',
     '- nginx: `nginx-light` from Debian, static GET/HEAD and WebDAV PUT/DELETE (`create_full_put_path`, body temp files on the same filesystem), `worker_processes` = cores, access log off. nginx does not fsync; we do.',
     '- After each PUT-type cell the filesystem is synced (untimed) so one cell’s write-back does not land in the next; objects beyond a 2 GiB budget per size are removed (untimed).',
     '- A cell stops issuing requests after its window; requests in flight finish (or are cut after a grace period and reported).',

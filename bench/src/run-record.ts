@@ -28,6 +28,23 @@ export interface ProfiledCell {
   pgCommitsPerOp?: number;
 }
 
+/** CPU per operation of one cell of an earlier run, per process group: the "before" column. */
+export interface BaselineCell {
+  cell: string;
+  target: TargetName;
+  cpuMsPerOp: Record<string, number>;
+}
+
+export interface Baseline {
+  /** The RESULTS.json it was read from, relative to bench/ when inside it. */
+  file: string;
+  startedAt: string;
+  command: string;
+  commit: string;
+  node: string;
+  cells: BaselineCell[];
+}
+
 export interface RunRecord {
   startedAt: Date;
   finishedAt: Date;
@@ -42,4 +59,11 @@ export interface RunRecord {
   authCacheTtlMs: number;
   notes: string[];
   profile?: ProfiledCell[];
+  /** How our stacks ran, e.g. `production: compiled build on Node v24.22.3`; absent in older records. */
+  topologies?: string[];
+  /** Targets asked for that could not be measured, and why (e.g. RGW not installed). */
+  missing?: Partial<Record<TargetName, string>>;
+  baseline?: Baseline;
+  /** Words of the person who ran it (`--note file.md`), rendered under the limits section. */
+  note?: string;
 }

@@ -1,37 +1,59 @@
 /**
- * `pnpm bench`: the stack in production topology beside nginx, the matrix against both, and
- * bench/RESULTS.md. Never part of the test suite.
+ * `pnpm bench`: our stack (production topology and/or local mode) beside Ceph RGW and nginx, the
+ * matrix against each, cell by cell, and bench/RESULTS.md. Never part of the test suite.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { USAGE, parseBenchArgs, type BenchOptions } from './cli';
 import { runCell, type CellEnv, type Probe } from './cell-runner';
-import { REDIS_URL, adminQuery, createBenchDatabase, ensurePostgresAndRedis, type BenchDatabase } from './infra';
+import { runAll } from './closed-loop';
+import { loadBaseline } from './baseline';
+import type { TargetName } from './cell-result';
+import { REDIS_URL, createBenchDatabase, ensurePostgresAndRedis, type BenchDatabase } from './infra';
+import { startLocalMode, type LocalInstance } from './local-mode';
 import { machineInfo, versions } from './machine';
 import { MATRIX, selectCells, type CellDef } from './matrix';
 import { findNginx, startNginx, type NginxInstance } from './nginx';
 import { PayloadCache } from './payload';
+import { localProbe, nginxProbe, rgwProbe, stackProbe } from './probes';
 import { readProc } from './process-stats';
 import { Progress } from './progress';
 import { runProfiles } from './profile-phase';
+import { userPath } from './render';
 import { renderReport } from './report';
+import { RGW_ACCESS_KEY, RGW_REGION, RGW_SECRET_KEY, findRgw, killDaemonsUnder, startRgw, type RgwInstance } from './rgw';
 import type { CellRun, RunRecord } from './run-record';
-import { SERVICES, Stack, createBenchCredentials, migrate, newStackConfig } from './stack';
+import { SERVICES, Stack, createBenchCredentials, migrate, newStackConfig, prepareRuntime, type StackConfig, type StackRuntime } from './stack';
 import { NginxTarget } from './targets/nginx-target';
 import { S3Target } from './targets/s3-target';
 import { TargetState } from './workloads';
 
 /** The gateway's default GATEWAY_AUTH_CACHE_TTL_MS, which the bench leaves as production has it. */
 const AUTH_CACHE_TTL_MS = 10_000;
+const WARMUP_OPS = 200;
 export const DATA_BUCKET = 'bench-data';
 export const LIST_BUCKET = 'bench-list';
 
 interface Resources {
   workDir: string;
-  db?: BenchDatabase;
+  dbs: BenchDatabase[];
   stack?: Stack;
+  local?: LocalInstance;
+  rgw?: RgwInstance;
   nginx?: NginxInstance;
+  /** Set by the first Ctrl-C or SIGTERM: the run stops at the next step and cleans up. */
+  interrupted?: NodeJS.Signals;
+}
+
+class Interrupted extends Error {}
+
+/**
+ * Between steps: a start that finished after teardown would leave its processes behind (local
+ * mode runs in its own process group), so an interrupted run stops here and unwinds normally.
+ */
+function checkpoint(res: Resources): void {
+  if (res.interrupted) throw new Interrupted(`interrupted by ${res.interrupted}`);
 }
 
 async function main(): Promise<void> {
@@ -51,67 +73,121 @@ async function main(): Promise<void> {
     process.stderr.write(`no cell matches ${opts.only!.join(',')}; cells are:\n  ${MATRIX.map((c) => c.id).join('\n  ')}\n`);
     process.exit(2);
   }
+  // Read before the run, so a wrong path fails in a second, not after ten minutes.
+  const baseline = opts.baseline ? loadBaseline(userPath(opts.baseline)) : undefined;
+  const note = opts.note ? readFileSync(userPath(opts.note), 'utf8') : undefined;
   const startedAt = new Date();
-  const res: Resources = { workDir: mkdtempSync(path.join(os.tmpdir(), 'excloud-bench-')) };
+  const res: Resources = { workDir: mkdtempSync(path.join(os.tmpdir(), 'excloud-bench-')), dbs: [] };
   const cleanup = once(() => teardown(res, opts));
-  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      res.interrupted = signal;
+      process.stderr.write(`\n${signal}: stopping after the current step and cleaning up (again to stop now)\n`);
+      process.once(signal, () => void cleanup().finally(() => process.exit(code)));
+    });
+  }
 
-  const plan = cells.flatMap((def) => opts.targets.filter((t) => t === 'excloud' || def.nginx).map((t) => ({ def, target: t })));
+  const ours: TargetName[] = opts.targets.includes('excloud') ? opts.topologies.map((t) => (t === 'production' ? 'excloud' : 'local')) : [];
+  const order: TargetName[] = [...ours, ...opts.targets.filter((t): t is 'rgw' | 'nginx' => t !== 'excloud')];
+  const plan = cells.flatMap((def) => order.filter((t) => t !== 'nginx' || def.nginx).map((target) => ({ def, target })));
   const progress = new Progress(plan.length);
   const log = (l: string) => progress.log(l);
   const load = os.loadavg().map((l) => l.toFixed(2)).join(', ');
   // The machine may be shared; a busy start explains noisy numbers.
   let failed: Error | undefined;
   const notes: string[] = [`Load average when the run started: ${load} (1, 5, 15 min).`];
+  const missing: RunRecord['missing'] = {};
+  const topologies: string[] = [];
   try {
     log(`excloud bench: ${plan.length} cells, ${opts.seconds} s each, data in ${res.workDir}`);
     await ensurePostgresAndRedis(log);
-    res.db = await createBenchDatabase();
-    const config = await newStackConfig({
-      databaseUrl: res.db.url,
-      redisUrl: REDIS_URL,
-      blobRoot: path.join(res.workDir, 'blobs'),
-      logDir: path.join(res.workDir, 'logs'),
-    });
-    log(`database ${res.db.name}: migrating`);
-    await migrate(config);
-    const creds = await createBenchCredentials(config);
-    log('starting auth, metadata, blob, janitor, gateway (one process each)');
-    res.stack = await Stack.start(config);
+    const payloads = new PayloadCache();
+    const states: Partial<Record<TargetName, TargetState>> = {};
+    const probes: Partial<Record<TargetName, Probe>> = {};
+    let production: { config: StackConfig; creds: { accessKeyId: string; secretAccessKey: string }; db: BenchDatabase } | undefined;
 
+    let rgwVersion: string | undefined;
+    // First, while the machine is quiet: on a loaded machine Ceph's start is what fails.
+    if (opts.targets.includes('rgw')) {
+      const found = findRgw();
+      if ('error' in found) missing.rgw = found.error;
+      else {
+        try {
+          res.rgw = await startRgw(found.script, path.join(res.workDir, 'ceph'), log);
+          checkpoint(res);
+          rgwVersion = res.rgw.version;
+          log(`RGW ${rgwVersion} on port ${res.rgw.port}`);
+          const s3 = new S3Target({ host: '127.0.0.1', port: res.rgw.port, bucket: DATA_BUCKET, accessKeyId: RGW_ACCESS_KEY, secretAccessKey: RGW_SECRET_KEY, region: RGW_REGION, name: 'rgw', signedPayload: opts.signedPayload });
+          states.rgw = await s3State(s3, payloads);
+          probes.rgw = rgwProbe(() => res.rgw);
+        } catch (err) {
+          checkpoint(res);
+          if (err instanceof Interrupted) throw err;
+          missing.rgw = `RGW did not start: ${(err as Error).message}`;
+        }
+      }
+      if (missing.rgw) log(`RGW cells not run: ${missing.rgw}`);
+    }
+    if (ours.includes('excloud')) {
+      const runtime = prepareRuntime(opts.runtime, log);
+      const db = await createBenchDatabase('prod');
+      res.dbs.push(db);
+      const config = await newStackConfig({ runtime, databaseUrl: db.url, redisUrl: REDIS_URL, blobRoot: path.join(res.workDir, 'blobs'), logDir: path.join(res.workDir, 'logs') });
+      log(`database ${db.name}: migrating`);
+      await migrate(config);
+      const creds = await createBenchCredentials(config);
+      log(`starting auth, metadata, blob, janitor, gateway (one process each, ${runtimeLabel(runtime)})`);
+      checkpoint(res);
+      res.stack = await Stack.start(config);
+      checkpoint(res);
+      production = { config, creds, db };
+      topologies.push(`production (\`excloud\`): one process per service, ${runtimeLabel(runtime)}`);
+      const s3 = new S3Target({ host: '127.0.0.1', port: config.ports.gateway, bucket: DATA_BUCKET, ...creds, signedPayload: opts.signedPayload });
+      states.excloud = await s3State(s3, payloads);
+      probes.excloud = stackProbe(() => res.stack!, db);
+    }
+    if (ours.includes('local')) {
+      const db = await createBenchDatabase('local');
+      res.dbs.push(db);
+      log('starting local mode (tsx scripts/local.ts, what `bash scripts/run-local.sh` runs)');
+      checkpoint(res);
+      res.local = await startLocalMode({ databaseUrl: db.url, dataDir: path.join(res.workDir, 'local') });
+      checkpoint(res);
+      topologies.push(`local mode (\`local\`): \`tsx scripts/local.ts\` on ${process.version} (the command newcomers run), DATABASE_URL set, no Redis`);
+      const s3 = new S3Target({ host: '127.0.0.1', port: res.local.port, bucket: DATA_BUCKET, ...res.local.credentials, name: 'local', signedPayload: opts.signedPayload });
+      states.local = await s3State(s3, payloads);
+      probes.local = localProbe(() => res.local!, db);
+    }
     let nginxVersion = 'not available';
     if (opts.targets.includes('nginx')) {
       const found = findNginx(log);
-      if ('error' in found) notes.push(`nginx cells not run: ${found.error}`);
+      if ('error' in found) missing.nginx = found.error;
       else {
         res.nginx = await startNginx(found.bin, found.version, path.join(res.workDir, 'nginx'));
         nginxVersion = found.version;
         log(`nginx ${found.version} on port ${res.nginx.port}`);
+        states.nginx = new TargetState(new NginxTarget('127.0.0.1', res.nginx.port, res.nginx.prefix), undefined, res.nginx.unlinkKeys);
+        probes.nginx = nginxProbe(() => res.nginx);
       }
     }
 
-    const s3 = new S3Target({ host: '127.0.0.1', port: config.ports.gateway, bucket: DATA_BUCKET, ...creds, signedPayload: opts.signedPayload });
-    await s3.createBucket();
-    await s3.withBucket(LIST_BUCKET).createBucket();
-    const states = {
-      excloud: new TargetState(s3, s3.withBucket(LIST_BUCKET)),
-      nginx: res.nginx ? new TargetState(new NginxTarget('127.0.0.1', res.nginx.port, res.nginx.prefix), undefined, res.nginx.unlinkKeys) : undefined,
-    };
-    const env: CellEnv = { payloads: new PayloadCache(), progress, seconds: opts.seconds, syncDir: res.workDir };
-    const probes = { excloud: stackProbe(() => res.stack!, res.db), nginx: nginxProbe(() => res.nginx) };
-
+    const env: CellEnv = { payloads, progress, seconds: opts.seconds, syncDir: res.workDir };
     const runs: CellRun[] = [];
     let index = 0;
     for (const { def, target } of plan) {
+      if (res.interrupted) {
+        failed = new Interrupted(`interrupted by ${res.interrupted}`);
+        notes.push(`**The run was interrupted (${res.interrupted}) before ${def.id} on ${target}.**`);
+        break;
+      }
       index++;
       const state = states[target];
       if (!state) {
-        runs.push(skipped(def, target, 'nginx is not available'));
+        runs.push(skipped(def, target, missing[target] ?? `${target} is not available`));
         continue;
       }
       try {
-        const { window: _window, ...run } = await runCell(def, state, index, env, probes[target]);
+        const { window: _window, ...run } = await runCell(def, state, index, env, probes[target]!);
         runs.push(run);
       } catch (err) {
         // Whatever broke (a crashed service, Postgres gone), the cells measured so far still get reported.
@@ -121,12 +197,10 @@ async function main(): Promise<void> {
       }
     }
 
-    // VmHWM is per process: read it before any restart.
-    const peakRssMib = Object.fromEntries(SERVICES.map((s) => [s, (readProc(res.stack!.pidOf(s))?.hwmKib ?? 0) / 1024]));
-    if (res.nginx) peakRssMib['nginx (all processes)'] = res.nginx.pids().reduce((a, pid) => a + (readProc(pid)?.hwmKib ?? 0), 0) / 1024;
-
+    const peakRssMib = peakRss(res);
     let profile;
-    if (opts.profile && !failed) {
+    if (opts.profile && !failed && production && states.excloud) {
+      const { config, creds, db } = production;
       profile = await runProfiles({
         config,
         res,
@@ -134,7 +208,7 @@ async function main(): Promise<void> {
         signedPayload: opts.signedPayload,
         excloud: states.excloud,
         env,
-        probeFor: (stack) => stackProbe(() => stack, res.db!),
+        probeFor: (stack) => stackProbe(() => stack, db),
         profileRoot: path.join(res.workDir, 'profiles'),
       }).catch((err: Error) => {
         log(`profiling failed: ${err.message}`);
@@ -150,12 +224,16 @@ async function main(): Promise<void> {
       seconds: opts.seconds,
       signedPayload: opts.signedPayload,
       machine: machineInfo(res.workDir),
-      versions: await versions(nginxVersion),
+      versions: { ...(await versions(nginxVersion)), ...(rgwVersion ? { rgw: rgwVersion } : {}) },
       cells: runs,
       peakRssMib,
       authCacheTtlMs: AUTH_CACHE_TTL_MS,
       notes,
       profile,
+      topologies,
+      missing,
+      baseline,
+      note,
     };
     const out = path.resolve(__dirname, '..', opts.out);
     mkdirSync(path.dirname(out), { recursive: true });
@@ -168,34 +246,41 @@ async function main(): Promise<void> {
   }
 }
 
-/** Processes of our stack (and the Postgres backends serving it), the auth call counter, commits. */
-export function stackProbe(stack: () => Stack, db: BenchDatabase): Probe {
-  return {
-    groups: async () => {
-      const s = stack();
-      const groups: Record<string, number[]> = Object.fromEntries(SERVICES.map((n) => [n, [s.pidOf(n)]]));
-      const rows = await adminQuery<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name]).catch(() => []);
-      groups.postgres = rows.map((r) => Number(r.pid));
-      return groups;
-    },
-    authCalls: async () => {
-      const text = await (await fetch(`http://127.0.0.1:${stack().config.ports.auth}/metrics`)).text();
-      let total = 0;
-      for (const m of text.matchAll(/^excloud_http_requests_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm)) total += Number(m[1]);
-      return total;
-    },
-    pgCommits: async () => {
-      const rows = await adminQuery<{ n: string }>('SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = $1', [db.name]);
-      return Number(rows[0]?.n ?? 0);
-    },
-  };
+async function s3State(s3: S3Target, payloads: PayloadCache): Promise<TargetState> {
+  await s3.createBucket();
+  const list = s3.withBucket(LIST_BUCKET);
+  await list.createBucket();
+  await warmUp(s3, payloads);
+  return new TargetState(s3, list);
 }
 
-function nginxProbe(nginx: () => NginxInstance | undefined): Probe {
-  return { groups: async () => ({ nginx: nginx()?.pids() ?? [] }) };
+/**
+ * Untimed small writes and deletes before the first cell: a fresh RGW creates its data pool on the
+ * first object and answers the first seconds of writes slowly; our services open their pools and
+ * compile their hot paths. Every S3 target gets the same, so the first cell measures steady state.
+ */
+async function warmUp(s3: S3Target, payloads: PayloadCache): Promise<void> {
+  const payload = payloads.get(4 * 1024);
+  await runAll(WARMUP_OPS, 8, (i) => s3.put(`warmup/${i}`, payload));
+  await runAll(WARMUP_OPS, 8, (i) => s3.delete(`warmup/${i}`));
 }
 
-function skipped(def: CellDef, target: 'excloud' | 'nginx', note: string): CellRun {
+function runtimeLabel(r: StackRuntime): string {
+  return r.kind === 'node24' ? `compiled build (scripts/build.mjs) on Node ${r.version}` : `node --import tsx on ${r.version}`;
+}
+
+/** VmHWM is per process: read before any restart. Local mode and RGW sum their processes. */
+function peakRss(res: Resources): Record<string, number> {
+  const hwm = (pids: number[]) => pids.reduce((a, pid) => a + (readProc(pid)?.hwmKib ?? 0), 0) / 1024;
+  const out: Record<string, number> = {};
+  if (res.stack) for (const s of SERVICES) out[s] = hwm([res.stack.pidOf(s)]);
+  if (res.local) for (const [g, pids] of Object.entries(res.local.groups())) out[`local: ${g}`] = hwm(pids);
+  if (res.rgw) for (const [g, pids] of Object.entries(res.rgw.groups())) out[`rgw: ${g}`] = hwm(pids);
+  if (res.nginx) out['nginx (all processes)'] = hwm(res.nginx.pids());
+  return out;
+}
+
+function skipped(def: CellDef, target: TargetName, note: string): CellRun {
   return {
     def,
     target,
@@ -205,8 +290,12 @@ function skipped(def: CellDef, target: 'excloud' | 'nginx', note: string): CellR
 
 async function teardown(res: Resources, opts: BenchOptions): Promise<void> {
   await res.stack?.stop().catch(() => undefined);
+  await res.local?.stop().catch(() => undefined);
+  await res.rgw?.stop().catch((err) => process.stderr.write(`could not stop RGW: ${err.message}\n`));
+  // Also when interrupted while RGW was still starting (res.rgw not set yet).
+  killDaemonsUnder(path.join(res.workDir, 'ceph'));
   await res.nginx?.stop().catch(() => undefined);
-  await res.db?.drop().catch((err) => process.stderr.write(`could not drop ${res.db!.name}: ${err.message}\n`));
+  for (const db of res.dbs) await db.drop().catch((err) => process.stderr.write(`could not drop ${db.name}: ${err.message}\n`));
   if (opts.keep) process.stdout.write(`kept ${res.workDir}\n`);
   else rmSync(res.workDir, { recursive: true, force: true });
 }
@@ -220,6 +309,10 @@ main().then(
   // Keep-alive sockets and timers must not hold the process once the report is written.
   () => process.exit(0),
   (err) => {
+    if (err instanceof Interrupted) {
+      process.stderr.write(`\nbench ${err.message}; cleaned up\n`);
+      process.exit(130);
+    }
     process.stderr.write(`\nbench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exit(1);
   },

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -7,12 +7,16 @@ import { Pool } from 'pg';
 import { createAccessKey, createOrg, generateTokenKey, parseAuthConfig } from '@excloud/auth';
 import { asOrgId } from '@excloud/contracts';
 import { envReader, generateInternalCredentials, internalCredentialEnv, type InternalCredentials } from '@excloud/service-kit';
+import type { RuntimeKind } from './cli';
 import { sleep } from './infra';
 
 /**
  * The stack in its production topology: one node process per service, real Postgres and
- * Redis, filesystem blobs with fsync on. Started by `node --import tsx services/<name>/src/main.ts`
- * exactly as a container would, optionally under --cpu-prof.
+ * Redis, filesystem blobs with fsync on. By default the compiled build the image ships
+ * (`scripts/build.mjs`) on Node 24, `node --enable-source-maps services/<name>/dist/main.js` as
+ * `deploy/excloud.sh` runs it; `--runtime node20-tsx` keeps the older way
+ * (`node --import tsx services/<name>/src/main.ts` on the host's Node) for before/after runs.
+ * Optionally under --cpu-prof.
  */
 export const SERVICES = ['auth', 'metadata', 'blob', 'janitor', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -28,7 +32,42 @@ export interface StackSecrets {
   internal: InternalCredentials;
 }
 
+
+/** How each service process is started. */
+export interface StackRuntime {
+  kind: RuntimeKind;
+  /** The node binary. */
+  node: string;
+  /** Working directory: the repository, or the compiled tree. */
+  cwd: string;
+  /** `node --version` of that binary. */
+  version: string;
+  /** Arguments after node's own flags. */
+  entry(name: ServiceName): string[];
+}
+
+/** Where the bench builds the compiled tree (not build/app, which the e2e suite uses). */
+export const BENCH_BUILD_DIR = 'build/bench-app';
+
+export function tsxRuntime(): StackRuntime {
+  return { kind: 'node20-tsx', node: process.execPath, cwd: REPO_ROOT, version: process.version, entry: (name) => ['--import', 'tsx', `services/${name}/src/main.ts`] };
+}
+
+/** Fetches Node 24 (scripts/fetch-node24.sh) and compiles the image's tree (scripts/build.mjs, ~12 s). */
+export function prepareRuntime(kind: RuntimeKind, log: (line: string) => void): StackRuntime {
+  if (kind === 'node20-tsx') return tsxRuntime();
+  log('fetching Node 24 and compiling the production build (scripts/build.mjs)');
+  const fetched = spawnSync('bash', ['scripts/fetch-node24.sh'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const node = fetched.stdout?.trim().split('\n').pop() ?? '';
+  if (fetched.status !== 0 || !node) throw new Error(`scripts/fetch-node24.sh failed: ${fetched.stderr}`);
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', BENCH_BUILD_DIR], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`scripts/build.mjs failed (exit ${built.status}):\n${`${built.stdout}${built.stderr}`.split('\n').slice(-20).join('\n')}`);
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return { kind, node, cwd: path.join(REPO_ROOT, BENCH_BUILD_DIR), version, entry: (name) => ['--enable-source-maps', `services/${name}/dist/main.js`] };
+}
+
 export interface StackConfig {
+  runtime: StackRuntime;
   databaseUrl: string;
   redisUrl: string;
   blobRoot: string;
@@ -45,7 +84,7 @@ export interface RunningService {
   logFile: string;
 }
 
-export async function newStackConfig(opts: { databaseUrl: string; redisUrl: string; blobRoot: string; logDir: string }): Promise<StackConfig> {
+export async function newStackConfig(opts: { runtime: StackRuntime; databaseUrl: string; redisUrl: string; blobRoot: string; logDir: string }): Promise<StackConfig> {
   const ports = {} as StackConfig['ports'];
   for (const name of [...SERVICES, 'gatewayOps'] as const) ports[name] = await freePort();
   return {
@@ -140,8 +179,8 @@ export class Stack {
       const logFile = path.join(config.logDir, `${name}.log`);
       const fd = openSync(logFile, 'a');
       const profArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfDir, name)}`] : [];
-      const child = spawn(process.execPath, [...profArgs, '--import', 'tsx', `services/${name}/src/main.ts`], {
-        cwd: REPO_ROOT,
+      const child = spawn(config.runtime.node, [...profArgs, ...config.runtime.entry(name)], {
+        cwd: config.runtime.cwd,
         env: { ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) },
         stdio: ['ignore', fd, fd],
       });

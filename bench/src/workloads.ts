@@ -54,7 +54,7 @@ export interface WorkloadEnv {
 /** Minimum objects present before reading; more only costs preparation time. */
 const READ_POOL_MIN: Record<string, number> = { '4k': 256, '1m': 64, '64m': 8, '10m': 48 };
 /** Objects DELETE c8 may consume; it ends early (and says so) if it runs out. */
-const DELETE_POOL_MIN = { excloud: 3000, nginx: 30_000 };
+const DELETE_POOL_MIN = { excloud: 3000, local: 3000, rgw: 3000, nginx: 30_000 };
 /** Above this many bytes of one size, pools are trimmed to READ_POOL_MIN after PUT cells. */
 const POOL_BYTE_BUDGET = 2 * 1024 * MIB;
 

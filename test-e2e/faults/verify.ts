@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { readPackedIds } from '@excloud/blob-backend';
 import { Pool } from 'pg';
 import type { Topology } from '../support/topology';
 import { ABSENT, type Ledger, sha256 } from './ledger';
@@ -31,7 +32,8 @@ export interface BackendView {
 
 export function filesystemView(t: Topology): BackendView {
   return {
-    blobIds: async () => filesUnder(path.join(t.blobRoot, 'blobs')),
+    // Small blobs live in pack segments, the rest as files: an id is in exactly one of them.
+    blobIds: async () => [...filesUnder(path.join(t.blobRoot, 'blobs')), ...(await readPackedIds(t.blobRoot))],
     leftovers: async () => filesUnder(path.join(t.blobRoot, '.tmp')).map((f) => `.tmp/${f}`),
   };
 }

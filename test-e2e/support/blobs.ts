@@ -1,14 +1,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readPackedIdsSync } from '@excloud/blob-backend';
 import { stack } from './stack';
 
-/** Blob files on disk in a local stack: proves a refused write left no bytes behind. */
+/** Blobs on disk in a local stack (files and packed): proves a refused write left no bytes behind. */
 export function countStoredBlobs(): number | undefined {
   const dir = stack().dataDir;
   if (!dir) return undefined;
   const root = path.join(dir, 'blobs', 'blobs');
-  if (!existsSync(root)) return 0;
-  let n = 0;
+  let n = readPackedIdsSync(path.join(dir, 'blobs')).length;
+  if (!existsSync(root)) return n;
   const walk = (d: string) => {
     for (const e of readdirSync(d)) {
       const p = path.join(d, e);
@@ -20,11 +21,12 @@ export function countStoredBlobs(): number | undefined {
   return n;
 }
 
-/** Blob ids on disk (`<org>/<date>/<id>`) of a local stack. */
+/** Blob ids on disk (`<org>/<date>/<id>`, files and packed) of a local stack. */
 export function storedBlobIds(): Set<string> {
   const dir = stack().dataDir;
   const ids = new Set<string>();
   if (!dir) return ids;
+  for (const id of readPackedIdsSync(path.join(dir, 'blobs'))) ids.add(id);
   const root = path.join(dir, 'blobs', 'blobs');
   if (!existsSync(root)) return ids;
   const walk = (d: string) => {

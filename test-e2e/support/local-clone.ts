@@ -45,10 +45,11 @@ export interface Exit {
  * `bash scripts/run-local.sh`; `direct` skips its install step (npx + pnpm cost seconds on a busy
  * machine) and runs what that command ends in, `tsx scripts/local.ts`.
  */
-export function runLocal(repo: string, ports: { s3: number; pg: number }, how: 'readme' | 'direct' = 'readme'): LocalRun {
+export function runLocal(repo: string, ports: { s3: number; pg: number }, how: 'readme' | 'direct' = 'readme', extraEnv: Record<string, string> = {}): LocalRun {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(ports.s3), EMBEDDED_PG_PORT: String(ports.pg), LOG_LEVEL: 'warn' };
   // The suite's own stack settings must not leak into a newcomer's run.
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'EXCLOUD_DATA_DIR', 'GATEWAY_OPS_PORT', 'GATEWAY_BASE_DOMAIN', 'HOST']) delete env[name];
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'EXCLOUD_DATA_DIR', 'EXCLOUD_LOCAL_PROCESSES', 'GATEWAY_OPS_PORT', 'GATEWAY_BASE_DOMAIN', 'HOST']) delete env[name];
+  Object.assign(env, extraEnv);
   const [cmd, args] = how === 'readme' ? ['bash', ['scripts/run-local.sh']] : [process.execPath, ['--import', 'tsx', 'scripts/local.ts']];
   const child = spawn(cmd, args, { cwd: repo, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

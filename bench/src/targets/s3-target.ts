@@ -10,13 +10,15 @@ export interface S3TargetOptions {
   accessKeyId: string;
   secretAccessKey: string;
   region?: string;
+  /** Which S3 server this is, for the report (default `excloud`). */
+  name?: 'excloud' | 'local' | 'rgw';
   /** Sign the SHA-256 of PUT bodies (precomputed) instead of UNSIGNED-PAYLOAD. */
   signedPayload?: boolean;
 }
 
 /** Path-style S3 over the keep-alive client, signed by the generator's own SigV4. */
 export class S3Target implements ObjectTarget {
-  readonly name = 'excloud' as const;
+  readonly name: 'excloud' | 'local' | 'rgw';
   private readonly http: HttpClient;
   private readonly signer: SigV4Signer;
 
@@ -24,6 +26,7 @@ export class S3Target implements ObjectTarget {
     private readonly opts: S3TargetOptions,
     http?: HttpClient,
   ) {
+    this.name = opts.name ?? 'excloud';
     this.http = http ?? new HttpClient(opts.host, opts.port);
     this.signer = new SigV4Signer({ accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, region: opts.region ?? 'auto' });
   }

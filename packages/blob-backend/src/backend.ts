@@ -31,6 +31,15 @@ export interface BlobBackend {
   list(opts: { prefix?: string; after?: string; limit?: number }): AsyncIterable<BlobListEntry>;
   /** Readiness: resolves when the backend is usable, throws (with the reason) otherwise. */
   check(): Promise<void>;
+  /** Only backends that keep small blobs packed into segment files (the filesystem one, when enabled). */
+  readonly packs?: PackMaintenance;
+}
+
+/** Reclaiming the space of deleted packed blobs; driven by the janitor through the blob service. */
+export interface PackMaintenance {
+  compact(opts: { minDeadFraction: number }): Promise<{ segments: number; removedBytes: number; copiedBytes: number }>;
+  /** Record bytes still live and already dead, summed over all segments. */
+  stats(): Promise<{ segments: number; liveBytes: number; deadBytes: number }>;
 }
 
 /** `s3Code`: the S3 error the blob service answers with (s3-protocol's toS3Error reads it). */

@@ -1,20 +1,12 @@
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBlobBackendConformance } from './conformance';
 import { FilesystemBackend } from './filesystem';
+import { tempRoots } from './test-roots';
 
-const roots: string[] = [];
-async function freshRoot(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'excloud-fs-backend-'));
-  roots.push(root);
-  return root;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-});
+const freshRoot = tempRoots('excloud-fs-backend-');
 
 runBlobBackendConformance('fs', async () => new FilesystemBackend({ root: await freshRoot() }));
 runBlobBackendConformance('fs (fsync off)', async () => new FilesystemBackend({ root: await freshRoot(), fsync: false }));

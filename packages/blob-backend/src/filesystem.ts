@@ -2,10 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Dirent } from 'node:fs';
 import { access, lstat, type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { BlobNotFoundError, type BlobBackend, type BlobBody, type BlobInfo, type BlobListEntry } from './backend';
+import { Readable } from 'node:stream';
+import { BlobNotFoundError, type BlobBackend, type BlobBody, type BlobInfo, type BlobListEntry, type PackMaintenance } from './backend';
+import { mergeById, takeSmallBody } from './pack-body';
+import { compactPack, type CompactionOptions, type CompactionResult } from './pack-compaction';
+import { PackStore, type PackIo } from './pack-store';
 import { assertRangeWithin, assertValidBlobId, isValidBlobId, validateListOptions } from './validation';
 import { takeBody } from './body';
 import { writeBodyToFile } from './write-file';
+import { DirectorySyncer, fsyncDir, noop } from './directory-syncer';
+
+export { DirectorySyncer } from './directory-syncer';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
@@ -19,54 +26,37 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** Tests also reach the compaction's crash points through this. */
+export interface FsPackMaintenance extends PackMaintenance {
+  compact(opts: CompactionOptions): Promise<CompactionResult>;
 }
 
-const noop = () => undefined;
-
-/**
- * Group commit for directory fsyncs: puts renamed into one directory at about the same time share
- * one fsync. A caller is only answered by an fsync that began after it asked (so after its rename):
- * while one runs, later callers queue for the next, which starts when it ends.
- */
-export class DirectorySyncer {
-  readonly #dirs = new Map<string, { running?: Promise<void>; queued?: Promise<void> }>();
-  fsyncs = 0;
-
-  sync(dir: string): Promise<void> {
-    let state = this.#dirs.get(dir);
-    if (!state) this.#dirs.set(dir, (state = {}));
-    const running = state.running;
-    if (!running) return this.#start(dir, state);
-    const s = state;
-    s.queued ??= running.then(noop, noop).then(() => {
-      s.queued = undefined;
-      return this.#start(dir, s);
-    });
-    return s.queued;
-  }
-
-  #start(dir: string, state: { running?: Promise<void>; queued?: Promise<void> }): Promise<void> {
-    this.fsyncs += 1;
-    const p: Promise<void> = fsyncDir(dir).finally(() => {
-      if (state.running === p) state.running = undefined;
-      if (!state.running && !state.queued) this.#dirs.delete(dir);
-    });
-    state.running = p;
-    return p;
-  }
+export interface FilesystemBackendOptions {
+  root: string;
+  /** `false` trades crash durability for speed — only for tests and throwaway data. */
+  fsync?: boolean;
+  /** Bodies of at most this many bytes are appended to pack segments instead of files; 0 (default) disables. */
+  packMaxBytes?: number;
+  /** A pack segment rolls over to a new file at about this size. */
+  packSegmentBytes?: number;
+  /**
+   * The pack index holds every packed id in memory (about 170 bytes each, measured with
+   * `<org>/<yyyymmdd>/<ulid>` ids): past this many, small puts go to files again, so the index
+   * stays under ~85 MB whatever the volume holds.
+   */
+  packMaxEntries?: number;
+  /** Tests count or fail the pack's syncs through this. */
+  packIo?: PackIo;
 }
 
 /**
  * Blobs as files under `<root>/blobs/<id>`. A put is written to `<root>/.tmp/`, fsynced, renamed
  * into place and the directory fsynced — so a blob is either absent or complete, including after a
  * crash, and a resolved put survives power loss. Crash leftovers in `.tmp` are removed by sweepTemp.
+ *
+ * With `packMaxBytes`, small bodies skip the file create and both fsyncs: they are appended to
+ * segment files under `<root>/pack/` with group commit (see PackStore). An id lives in one layout
+ * only: a put in one removes what an earlier put of the same id left in the other.
  */
 export class FilesystemBackend implements BlobBackend {
   readonly name = 'fs' as const;
@@ -78,18 +68,47 @@ export class FilesystemBackend implements BlobBackend {
   readonly #dirSync = new DirectorySyncer();
   /** Blob directories known to exist (per org per day, so few): a put skips mkdir for them. */
   readonly #knownDirs = new Set<string>();
+  readonly #pack: PackStore | undefined;
+  readonly #packMaxBytes: number;
+  readonly #packMaxEntries: number;
+  #compaction: Promise<unknown> = Promise.resolve();
+  readonly packs: FsPackMaintenance | undefined;
 
-  /** `fsync: false` trades crash durability for speed — only for tests and throwaway data. */
-  constructor(opts: { root: string; fsync?: boolean }) {
+  constructor(opts: FilesystemBackendOptions) {
     this.root = resolve(opts.root);
     this.#fsync = opts.fsync ?? true;
     this.#tmpDir = join(this.root, '.tmp');
     this.#blobsDir = join(this.root, 'blobs');
+    this.#packMaxBytes = opts.packMaxBytes ?? 0;
+    this.#packMaxEntries = opts.packMaxEntries ?? 500_000;
+    if (this.#packMaxBytes > 0) {
+      const pack = new PackStore({ dir: join(this.root, 'pack'), fsync: this.#fsync, segmentMaxBytes: opts.packSegmentBytes ?? 64 * 1024 * 1024, io: opts.packIo });
+      this.#pack = pack;
+      this.packs = {
+        // One compaction at a time: two would copy the same live records twice.
+        compact: (o) => {
+          const run = this.#compaction.then(() => compactPack(pack, o));
+          this.#compaction = run.catch(noop);
+          return run;
+        },
+        stats: async () => {
+          await pack.ready();
+          const all = pack.stats();
+          const liveBytes = all.reduce((n, s) => n + s.liveBytes, 0);
+          return { segments: all.length, liveBytes, deadBytes: all.reduce((n, s) => n + s.totalBytes, 0) - liveBytes };
+        },
+      };
+    }
   }
 
   async put(opts: { id: string; body: BlobBody }): Promise<{ size: number }> {
     assertValidBlobId(opts.id);
-    const body = takeBody(opts.body);
+    let body: AsyncIterable<Buffer> = takeBody(opts.body);
+    if (this.#pack && this.#pack.index.size < this.#packMaxEntries) {
+      const taken = await takeSmallBody(body as AsyncGenerator<Buffer>, this.#packMaxBytes);
+      if ('small' in taken) return this.#putPacked(opts.id, taken.small);
+      body = taken.large;
+    }
     await this.#ensureDirs();
     const tmp = join(this.#tmpDir, `put-${Date.now()}-${randomBytes(8).toString('hex')}`);
     const target = this.#path(opts.id);
@@ -104,6 +123,7 @@ export class FilesystemBackend implements BlobBackend {
       const created = await this.#renameIntoPlace(tmp, target);
       renamed = true;
       if (this.#fsync) await this.#syncNewEntries(dirname(target), created);
+      await this.#pack?.delete(opts.id);
       return { size };
     } catch (err) {
       if (!closed) await fh.close().catch(() => undefined);
@@ -117,6 +137,14 @@ export class FilesystemBackend implements BlobBackend {
 
   async get(opts: { id: string; range?: { start: number; end: number } }): Promise<NodeJS.ReadableStream> {
     assertValidBlobId(opts.id);
+    if (this.#pack) {
+      await this.#pack.ready();
+      const loc = this.#pack.index.get(opts.id);
+      if (loc && opts.range) assertRangeWithin(opts.range, loc.length, opts.id);
+      const data = loc ? await this.#pack.read(opts.id, opts.range) : undefined;
+      // Bytes are in memory already (small by definition), so nothing can change under the reader.
+      if (data) return Readable.from(data.length > 0 ? [data] : []);
+    }
     // Open first so "not found" is a rejection here rather than an error on the returned stream.
     let fh: FileHandle;
     try {
@@ -141,6 +169,11 @@ export class FilesystemBackend implements BlobBackend {
 
   async head(opts: { id: string }): Promise<BlobInfo | null> {
     assertValidBlobId(opts.id);
+    if (this.#pack) {
+      await this.#pack.ready();
+      const loc = this.#pack.index.get(opts.id);
+      if (loc) return { size: loc.length, lastModified: new Date(loc.mtime) };
+    }
     try {
       const st = await stat(this.#path(opts.id));
       return st.isFile() ? { size: st.size, lastModified: st.mtime } : null;
@@ -157,6 +190,8 @@ export class FilesystemBackend implements BlobBackend {
    */
   async delete(opts: { id: string }): Promise<void> {
     assertValidBlobId(opts.id);
+    // Durable before we answer: the tombstone's batch is synced like any put.
+    await this.#pack?.delete(opts.id);
     const path = this.#path(opts.id);
     try {
       await unlink(path);
@@ -177,7 +212,8 @@ export class FilesystemBackend implements BlobBackend {
     // Start at the deepest directory the prefix fully names ('org1/2025' starts in 'org1/').
     const startDir = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     let count = 0;
-    for await (const entry of this.#walk(startDir, prefix, after)) {
+    const files = this.#walk(startDir, prefix, after);
+    for await (const entry of this.#pack ? mergeById(this.#packedList(this.#pack, prefix, after), files) : files) {
       yield entry;
       if (++count >= limit) return;
     }
@@ -186,10 +222,16 @@ export class FilesystemBackend implements BlobBackend {
   /** Readiness: the directories exist and a file can actually be created (catches read-only mounts, full disks). */
   async check(): Promise<void> {
     await this.#ensureDirs();
+    await this.#pack?.ready();
     await access(this.#blobsDir, constants.R_OK | constants.W_OK | constants.X_OK);
     const probe = join(this.#tmpDir, `probe-${randomBytes(8).toString('hex')}`);
     await writeFile(probe, 'ok', { flag: 'wx' });
     await unlink(probe);
+  }
+
+  /** Releases the pack segments (and their single-writer lock); file-per-blob state needs no closing. */
+  async close(): Promise<void> {
+    await this.#pack?.close();
   }
 
   /**
@@ -220,6 +262,29 @@ export class FilesystemBackend implements BlobBackend {
       }
     }
     return { removed };
+  }
+
+  async #putPacked(id: string, data: Buffer): Promise<{ size: number }> {
+    await this.#pack!.put(id, data);
+    try {
+      await unlink(this.#path(id));
+    } catch (err) {
+      // Missing (the usual case), or a directory of longer ids: no file of this id to remove.
+      const code = errCode(err);
+      if (!isMissing(err) && code !== 'EISDIR' && code !== 'EPERM') {
+        await this.#pack!.delete(id).catch(noop);
+        throw err;
+      }
+    }
+    return { size: data.length };
+  }
+
+  async *#packedList(pack: PackStore, prefix: string, after: string): AsyncGenerator<BlobListEntry> {
+    await pack.ready();
+    for (const id of pack.index.sortedIds(prefix, after)) {
+      const loc = pack.index.get(id);
+      if (loc) yield { id, size: loc.length, lastModified: new Date(loc.mtime) };
+    }
   }
 
   /** Renames into the blob's directory, creating it only when it is not known to exist; returns the first directory created. */

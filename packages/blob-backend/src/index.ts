@@ -6,9 +6,12 @@ export {
   type BlobBody,
   type BlobInfo,
   type BlobListEntry,
+  type PackMaintenance,
 } from './backend';
 export { assertValidBlobId, isValidBlobId, MAX_ID_LENGTH } from './validation';
-export { FilesystemBackend } from './filesystem';
+export { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
+export type { PackIo } from './pack-store';
+export { readPackedIds, readPackedIdsSync } from './pack-inspect';
 export { MemoryBackend } from './memory';
 export { S3Backend, S3_BACKEND_CLIENT_DEFAULTS, type S3BackendOptions } from './s3';
 export type { UploadTuning } from './s3-upload';

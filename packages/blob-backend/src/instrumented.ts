@@ -43,6 +43,7 @@ export function instrumented(backend: BlobBackend, metrics: BlobBackendMetrics):
     delete: (opts) => timed('delete', () => backend.delete(opts)),
     check: () => timed('check', () => backend.check()),
     list: (opts) => timedList(backend, opts, record),
+    packs: backend.packs,
   } satisfies BlobBackend;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 import type { OrgId } from './tenant';
 
 /** Crockford base32: a subset of [0-9A-Z], so ids stay inside blob-backend's id alphabet. */
@@ -16,7 +16,7 @@ function encodeTime(ms: number): string {
 }
 
 function encodeRandom(): string {
-  const bytes = randomBytes(RANDOM_CHARS);
+  const bytes = pooledRandomBytes(RANDOM_CHARS);
   let out = '';
   // 256 is a multiple of 32, so taking each byte mod 32 keeps the characters uniform.
   for (const b of bytes) out += ALPHABET[b % 32];

@@ -7,3 +7,4 @@ export * from './ports';
 export * from './control';
 export * from './internal-api';
 export * from './blob-id';
+export * from './random-pool';

@@ -48,6 +48,8 @@ export const BLOB_ROUTES = {
   blobPrefix: '/v1/blobs/',
   systemList: '/v1/system/blobs',
   systemBlob: (blobId: string) => `/v1/system/blobs/${encodeBlobId(blobId)}`,
+  /** Janitor, system token: POST `?minDeadFraction=`, rewrite mostly-dead pack segments (filesystem backend). */
+  systemCompact: '/v1/system/pack/compact',
 } as const;
 
 /** Ids use [A-Za-z0-9_-] segments; encoding each segment anyway keeps a bad id from bending the path. */

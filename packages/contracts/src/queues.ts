@@ -8,6 +8,7 @@ export const QUEUES = {
   orphanSweep: 'excloud.orphan-sweep.v1',
   usageRollup: 'excloud.usage-rollup.v1',
   usageReconcile: 'excloud.usage-reconcile.v1',
+  packCompaction: 'excloud.pack-compaction.v1',
 } as const;
 
 export interface OutboxDrainJob { $version: 1; orgId?: string }
@@ -15,3 +16,4 @@ export interface UploadExpiryJob { $version: 1; orgId?: string }
 export interface OrphanSweepJob { $version: 1; orgId?: string }
 export interface UsageRollupJob { $version: 1; orgId?: string }
 export interface UsageReconcileJob { $version: 1; orgId?: string }
+export interface PackCompactionJob { $version: 1; orgId?: string }

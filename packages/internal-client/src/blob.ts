@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import {
   BLOB_ROUTES,
@@ -12,7 +11,10 @@ import {
   type OrgId,
 } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
-import { InternalClient } from './http';
+import { InternalClient, type InternalResponse } from './http';
+
+/** Bodies up to this size are sent whole (one write with the head) rather than streamed. */
+export const SMALL_BODY_BYTES = 64 * 1024;
 
 export interface BlobListing {
   /** `size` is stored (encrypted) bytes. */
@@ -60,32 +62,28 @@ export class BlobClient {
     if (opts.contentLength !== undefined) headers[INTERNAL_HEADERS.contentLength] = String(opts.contentLength);
 
     // A body that already failed (e.g. while the caller awaited something else) will never emit
-    // again: piping it would leave the request open forever.
+    // again: sending it would leave the request open forever.
     if (body.errored) throw body.errored;
     if (body.destroyed && !body.readableEnded) throw new S3Error('IncompleteBody', 'blob body closed before it ended');
-    // A body destroyed without an error would otherwise leave the request open forever.
-    const abort = new AbortController();
+    const path = BLOB_ROUTES.blob(blobId);
+    if (opts.contentLength !== undefined && opts.contentLength <= SMALL_BODY_BYTES) {
+      // Small bodies are gathered first and sent with the request head in one write.
+      const whole = await collect(body);
+      return this.http.json<BlobPutResult>({ method: 'PUT', path, requestId: opts.requestId, headers, body: whole });
+    }
+    // The client aborts the upstream request if the body errors or closes before it ends; the
+    // caller gets the body's own error.
     let bodyFailure: unknown;
     const onError = (err: Error) => {
       bodyFailure ??= err;
-      abort.abort();
     };
     const onClose = () => {
-      if (body.readableEnded) return;
-      bodyFailure ??= new S3Error('IncompleteBody', 'blob body closed before it ended');
-      abort.abort();
+      if (!body.readableEnded) bodyFailure ??= new S3Error('IncompleteBody', 'blob body closed before it ended');
     };
     body.on('error', onError);
     body.on('close', onClose);
     try {
-      return await this.http.json<BlobPutResult>({
-        method: 'PUT',
-        path: BLOB_ROUTES.blob(blobId),
-        requestId: opts.requestId,
-        headers,
-        stream: body,
-        signal: abort.signal,
-      });
+      return await this.http.json<BlobPutResult>({ method: 'PUT', path, requestId: opts.requestId, headers, stream: body });
     } catch (err) {
       throw bodyFailure ?? err;
     } finally {
@@ -95,7 +93,7 @@ export class BlobClient {
   }
 
   /** Plaintext of the blob (or the inclusive plaintext range). */
-  get(orgId: OrgId, part: ManifestPart, range: { start: number; end: number } | undefined, requestId?: string): Promise<IncomingMessage> {
+  get(orgId: OrgId, part: ManifestPart, range: { start: number; end: number } | undefined, requestId?: string): Promise<InternalResponse> {
     const headers = this.capability(orgId, 'get', part.blobId);
     headers[INTERNAL_HEADERS.key] = Buffer.from(JSON.stringify(part.encryption), 'utf8').toString('base64url');
     headers[INTERNAL_HEADERS.size] = String(part.size);
@@ -120,4 +118,27 @@ export class BlobClient {
   async systemDelete(systemToken: string, blobId: string): Promise<void> {
     await this.http.json<unknown>({ method: 'DELETE', path: BLOB_ROUTES.systemBlob(blobId), token: systemToken });
   }
+}
+
+/** The whole body; rejects with its error, or IncompleteBody if it closes before it ends. */
+function collect(body: Readable): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const done = (err?: unknown) => {
+      body.off('data', onData);
+      body.off('end', done);
+      body.off('error', done);
+      body.off('close', onClose);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    const onClose = () => {
+      if (!body.readableEnded) done(new S3Error('IncompleteBody', 'blob body closed before it ended'));
+    };
+    body.on('data', onData);
+    body.on('end', done);
+    body.on('error', done);
+    body.on('close', onClose);
+  });
 }

@@ -158,8 +158,10 @@ function bucketPath(bucket: string): string {
 
 /** encodeURIComponent leaves no '+', '&', '#' or '%' raw, so every value round-trips exactly. */
 function query(params: Record<string, string | undefined>): string {
-  const parts = Object.entries(params)
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
-  return parts.length ? `?${parts.join('&')}` : '';
+  let out = '';
+  for (const k in params) {
+    const v = params[k];
+    if (v !== undefined) out += `${out ? '&' : '?'}${k}=${encodeURIComponent(v)}`;
+  }
+  return out;
 }

@@ -68,7 +68,7 @@ export function instrumentPool(metrics: ServiceMetrics, pool: Pool): void {
 
 /**
  * Latency of this process's outgoing HTTP calls by peer, up to the response headers, observed
- * through node:http's diagnostics channels (no code in the clients). `peers` maps "host:port" to
+ * through diagnostics channels: node:http's and the internal client's (no code in the clients). `peers` maps "host:port" to
  * a peer name; any other target is counted as "other", so the label set stays closed. In local
  * mode every service shares one process and so sees every service's calls.
  */
@@ -97,7 +97,15 @@ export function instrumentPeers(metrics: ServiceMetrics, peers: Record<string, s
     observe(request, `${String(response.statusCode ?? 0)[0]}xx`);
   });
   diagnostics.subscribe('http.client.request.error', (m) => observe((m as { request: ClientRequest }).request, 'error'));
+  // The internal client is not node:http: it publishes its own calls (see @excloud/internal-client).
+  diagnostics.subscribe(INTERNAL_CALL_CHANNEL, (m) => {
+    const { peer, outcome, seconds } = m as { peer: string; outcome: string; seconds: number };
+    duration.observe({ peer: peers[peer] ?? 'other', outcome }, seconds);
+  });
 }
+
+/** The diagnostics channel @excloud/internal-client publishes each call on (same name there). */
+export const INTERNAL_CALL_CHANNEL = 'excloud:internal-client:call';
 
 /** "host:port" of a service URL, as the Host header of a request to it reads. */
 export function peerKey(url: string): string {

@@ -20,6 +20,7 @@ import type { BlobRouteDeps } from './routes/deps';
 import { getBlobRoute } from './routes/get-blob';
 import { putBlobRoute } from './routes/put-blob';
 import { systemDeleteBlobRoute, systemListBlobsRoute } from './routes/system';
+import { systemCompactRoute } from './routes/system-compact';
 
 export interface BlobServiceOptions {
   logger: Logger;
@@ -46,6 +47,7 @@ export async function startBlobService(config: BlobConfig, opts: BlobServiceOpti
   const system = requireSystemToken(verifier);
   app.get(BLOB_ROUTES.systemList, system, systemListBlobsRoute(deps));
   app.delete(`${BLOB_ROUTES.systemList}/*id`, system, systemDeleteBlobRoute(deps));
+  app.post(BLOB_ROUTES.systemCompact, system, systemCompactRoute(deps));
   finishServiceApp(app, logger);
 
   const hot: Record<string, HotRoute> = { PUT: putBlobRoute(deps), GET: getBlobRoute(deps), DELETE: deleteBlobRoute(deps) };

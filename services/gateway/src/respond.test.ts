@@ -47,6 +47,19 @@ describe('sendResult with a body that breaks off', () => {
     expect((outcome as BrokenBodyError).side).toBe('server');
   });
 
+  it('blames the server when the source is destroyed without an error mid-body', async () => {
+    const body = new PassThrough();
+    body.write(Buffer.alloc(1000));
+    const outcome = await serve(body, (port) =>
+      get(port, (res) => {
+        res.resume();
+        body.destroy();
+      }),
+    );
+    expect(outcome).toBeInstanceOf(BrokenBodyError);
+    expect((outcome as BrokenBodyError).side).toBe('server');
+  });
+
   it('blames the client when it goes away mid-body', async () => {
     const body = new PassThrough();
     body.write(Buffer.alloc(1000));

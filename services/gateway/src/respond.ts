@@ -1,13 +1,16 @@
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { S3Error, renderErrorXml } from '@excloud/s3-protocol';
 import type { S3Result } from './context';
 
 /** One place renders every handler result. */
 export async function sendResult(res: ServerResponse, result: S3Result, isHead: boolean): Promise<void> {
   res.statusCode = result.status ?? 200;
+  let nonAscii = false;
   for (const [name, value] of Object.entries(result.headers ?? {})) {
-    if (value !== undefined) res.setHeader(name, value);
+    if (value === undefined) continue;
+    res.setHeader(name, value);
+    if (typeof value === 'string' && NON_ASCII.test(value)) nonAscii = true;
   }
   if (result.xml !== undefined) {
     const body = Buffer.from(result.xml, 'utf8');
@@ -17,22 +20,74 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
     return;
   }
   if (result.body && !isHead) {
-    // Whichever side breaks first decides who failed: pipeline then destroys the other side too.
-    let first: BrokenBodyError['side'] | undefined;
-    result.body.once('error', () => (first ??= 'server'));
-    res.once('close', () => {
-      if (!res.writableFinished) first ??= 'client';
-    });
-    try {
-      await pipeline(result.body, res);
-    } catch (err) {
-      throw new BrokenBodyError(first ?? 'server', err);
-    }
+    const length = Number(res.getHeader('content-length'));
+    if (length <= SMALL_BODY_BYTES && !nonAscii) await sendWhole(result.body, res);
+    else await relay(result.body, res);
     return;
   }
   result.body?.destroy();
   if (!res.hasHeader('content-length') && res.statusCode !== 204 && res.statusCode !== 304) res.setHeader('content-length', 0);
   res.end();
+}
+
+/** Bodies up to this size are gathered and sent with the head in one write (piping costs a write each). */
+const SMALL_BODY_BYTES = 64 * 1024;
+/**
+ * Node's HTTP client (v20) misreads a Latin-1 Content-Disposition (é arrives as ý) when the head
+ * and the body reach it in one packet; heads carrying such values keep the two-write path.
+ */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+async function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+  } catch (err) {
+    throw new BrokenBodyError('server', err);
+  }
+  if (res.destroyed) throw new BrokenBodyError('client', new Error('premature close'));
+  res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+}
+
+/**
+ * Pipes a response body with backpressure; whichever side breaks first decides who failed, and
+ * the other side is destroyed too. What stream.pipeline does, without its per-call
+ * AbortController (and the DOMException it builds when it finishes).
+ */
+function relay(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: BrokenBodyError) => {
+      if (settled) return;
+      settled = true;
+      body.off('error', onBodyError);
+      body.off('close', onBodyClose);
+      res.off('close', onResClose);
+      res.off('error', onResError);
+      res.off('finish', onFinish);
+      if (!err) return resolve();
+      body.unpipe(res);
+      body.destroy();
+      res.destroy();
+      reject(err);
+    };
+    const onBodyError = (err: Error) => settle(new BrokenBodyError('server', err));
+    // A body destroyed without an error never ends: the response would wait forever.
+    const onBodyClose = () => {
+      if (!body.readableEnded) settle(new BrokenBodyError('server', new Error('premature close')));
+    };
+    const onResError = (err: Error) => settle(new BrokenBodyError('client', err));
+    const onResClose = () => {
+      if (!res.writableFinished) settle(new BrokenBodyError('client', new Error('premature close')));
+    };
+    const onFinish = () => settle();
+    body.on('error', onBodyError);
+    body.on('close', onBodyClose);
+    res.on('error', onResError);
+    res.on('close', onResClose);
+    res.on('finish', onFinish);
+    body.pipe(res);
+  });
 }
 
 /** One place renders every error: XML body (none for HEAD), status, request id. */

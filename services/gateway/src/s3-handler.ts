@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { asOrgId, isValidOrgId } from '@excloud/contracts';
+import { asOrgId, isValidOrgId, pooledRandomBytes } from '@excloud/contracts';
 import { S3Error, isS3Error, toS3Error } from '@excloud/s3-protocol';
-import { TtlCache, newRequestId, type Logger } from '@excloud/service-kit';
+import { TtlCache, type Logger } from '@excloud/service-kit';
 import { resolveHost, resolvePath } from './addressing';
 import type { AnonymousTokens, AnyCaller, Authenticator, Caller } from './authenticate';
 import type { GatewayConfig } from './config';
@@ -33,13 +32,14 @@ export function createS3Handler(deps: S3HandlerDeps) {
   const owners = new TtlCache<string, { id: string; displayName: string }>({ ttlMs: 300_000, maxEntries: 10_000 });
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = newRequestId();
+    // Same form as service-kit's newRequestId (16 upper-case hex digits), from the pooled CSPRNG.
+    const requestId = pooledRandomBytes(8).toString('hex').toUpperCase();
     const started = process.hrtime.bigint();
     const log = deps.logger.child({ requestId });
     const isHead = req.method === 'HEAD';
     let opName = 'Unknown';
     res.setHeader('x-amz-request-id', requestId);
-    res.setHeader('x-amz-id-2', randomBytes(16).toString('base64'));
+    res.setHeader('x-amz-id-2', pooledRandomBytes(16).toString('base64'));
     res.setHeader('server', 'excloud');
     let line: RequestLine | undefined;
     let cors: Promise<Record<string, string>> | undefined;

@@ -21,6 +21,7 @@ export interface JanitorConfig extends BaseConfig {
   sweepIntervalMs: number;
   usageRollupIntervalMs: number;
   usageReconcileIntervalMs: number;
+  packCompactionIntervalMs: number;
   /** Correct usage drift found by reconciliation (otherwise only report it). */
   usageReconcileCorrect: boolean;
 }
@@ -48,6 +49,8 @@ export function parseJanitorConfig(env: EnvReader): JanitorConfig {
     usageRollupIntervalMs: env.int('JANITOR_USAGE_ROLLUP_INTERVAL_MS', 60_000, { min: 100 }),
     // Hourly: a recount reads every version of every org, and drift is not expected at all.
     usageReconcileIntervalMs: env.int('JANITOR_USAGE_RECONCILE_INTERVAL_MS', 3_600_000, { min: 100 }),
+    // Ten minutes: dead records wait that long at most, and a run with nothing to rewrite costs a scan of segment counters.
+    packCompactionIntervalMs: env.int('JANITOR_PACK_COMPACTION_INTERVAL_MS', 600_000, { min: 100 }),
     usageReconcileCorrect: env.bool('JANITOR_USAGE_RECONCILE_CORRECT', true),
   };
 }

@@ -4,7 +4,7 @@ import { QUEUES } from '@excloud/contracts';
 import type { Logger } from '@excloud/service-kit';
 import type { JanitorMetrics, QueueCounts } from './metrics';
 
-export type JobName = 'outbox' | 'uploadExpiry' | 'orphanSweep' | 'usageRollup' | 'usageReconcile';
+export type JobName = 'outbox' | 'uploadExpiry' | 'orphanSweep' | 'usageRollup' | 'usageReconcile' | 'packCompaction';
 
 export interface ScheduledJob {
   name: JobName;

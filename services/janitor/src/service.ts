@@ -7,6 +7,7 @@ import type { JanitorConfig } from './config';
 import { drainOutbox, expireUploads, sweepOrphans } from './jobs';
 import { createJanitorMetrics } from './metrics';
 import { scheduleInProcess, scheduleWithBullmq, type JobName, type ScheduledJob, type Scheduler } from './schedule';
+import { PackCompactionClient, compactPacks } from './pack-compaction-job';
 import { systemTokenSource } from './system-token';
 import { UsageSystemClient, reconcileUsage, rollupUsage, type UsageJobDeps } from './usage-jobs';
 
@@ -31,12 +32,14 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
     usage: new UsageSystemClient(config.metadataUrl),
     correctUsageDrift: config.usageReconcileCorrect,
   };
+  const packs = new PackCompactionClient(config.blobUrl);
   const runners: Record<JobName, () => Promise<unknown>> = {
     outbox: () => drainOutbox(deps),
     uploadExpiry: () => expireUploads(deps),
     orphanSweep: () => sweepOrphans(deps),
     usageRollup: () => rollupUsage(deps),
     usageReconcile: () => reconcileUsage(deps),
+    packCompaction: () => compactPacks(deps, packs),
   };
   const jobs: ScheduledJob[] = [
     { name: 'outbox', everyMs: config.outboxIntervalMs, run: runners.outbox },
@@ -44,6 +47,7 @@ export async function startJanitorService(config: JanitorConfig, opts: { logger:
     { name: 'orphanSweep', everyMs: config.sweepIntervalMs, run: runners.orphanSweep },
     { name: 'usageRollup', everyMs: config.usageRollupIntervalMs, run: runners.usageRollup },
     { name: 'usageReconcile', everyMs: config.usageReconcileIntervalMs, run: runners.usageReconcile },
+    { name: 'packCompaction', everyMs: config.packCompactionIntervalMs, run: runners.packCompaction },
   ];
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', () => undefined);

@@ -26,5 +26,6 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Pro
  * unrelated keys, never break correctness.
  */
 export async function lockKey(tx: PoolClient, orgId: OrgId, bucket: string, key: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${orgId}\u0001${bucket}\u0001${key}`]);
+  // The lock id is object_key_lock_id (migration 006), which the write functions take too.
+  await tx.query('SELECT pg_advisory_xact_lock(object_key_lock_id($1, $2, $3))', [orgId, bucket, key]);
 }

@@ -3,7 +3,7 @@ import type { Queryable } from './db';
 
 /**
  * Org usage counters and quotas. Counters change inside the commit transaction of whatever they
- * count, with one statement (an upsert that also returns the org's quota), issued last so the
+ * count, with one statement (apply_org_usage: an upsert, then the quota check), issued last so the
  * org row lock it takes is held only until COMMIT: writers of one org serialise there, which is
  * what makes a quota exact under concurrency.
  */
@@ -31,10 +31,10 @@ export interface OrgQuota {
 export const NO_QUOTA: OrgQuota = Object.freeze({ maxBytes: null, maxObjects: null, maxBuckets: null, maxObjectBytes: null });
 
 interface QuotaRow {
-  max_bytes: string | null;
-  max_objects: string | null;
-  max_buckets: string | null;
-  max_object_bytes: string | null;
+  max_bytes: string | number | null;
+  max_objects: string | number | null;
+  max_buckets: string | number | null;
+  max_object_bytes: string | number | null;
 }
 
 const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
@@ -44,39 +44,31 @@ function toQuota(r: QuotaRow | null | undefined): OrgQuota {
   return { maxBytes: num(r.max_bytes), maxObjects: num(r.max_objects), maxBuckets: num(r.max_buckets), maxObjectBytes: num(r.max_object_bytes) };
 }
 
-// The time of the change comes in as EXCLUDED.changed_at (one clock reading per statement);
-// GREATEST keeps the integral monotonic when a writer read the clock before the one ahead of it
-// in the lock queue.
-const APPLY_USAGE = `
-INSERT INTO org_usage AS u (org_id, bytes, objects, buckets, changed_at)
-VALUES ($1, $2, $3, $4, clock_timestamp())
-ON CONFLICT (org_id) DO UPDATE SET
-  bytes = u.bytes + EXCLUDED.bytes,
-  objects = u.objects + EXCLUDED.objects,
-  buckets = u.buckets + EXCLUDED.buckets,
-  byte_seconds = u.byte_seconds + u.bytes * greatest(0, extract(epoch FROM EXCLUDED.changed_at - u.changed_at)),
-  hour_start_byte_seconds = CASE
-    WHEN u.changed_at < date_trunc('hour', EXCLUDED.changed_at, 'UTC')
-    THEN u.byte_seconds + u.bytes * extract(epoch FROM date_trunc('hour', EXCLUDED.changed_at, 'UTC') - u.changed_at)
-    ELSE u.hour_start_byte_seconds END,
-  changed_at = greatest(u.changed_at, EXCLUDED.changed_at)
-RETURNING u.bytes, u.objects, u.buckets,
-  (SELECT to_jsonb(q) FROM org_quotas q WHERE q.org_id = u.org_id) AS quota`;
-
 /**
  * Applies a change to the org's counters inside the caller's transaction and refuses it (the
  * caller's transaction then rolls back) when a quota would be exceeded. Only growth is checked:
  * a delete, or an overwrite with a smaller object, always succeeds, even over a lowered quota.
+ * The upsert and the check are apply_org_usage (migration 006), which the write functions call too.
  */
 export async function applyUsage(tx: Queryable, orgId: string, delta: UsageDelta, opts: { objectSize?: number; force?: boolean } = {}): Promise<void> {
   const d = { bytes: delta.bytes ?? 0, objects: delta.objects ?? 0, buckets: delta.buckets ?? 0 };
   if (d.bytes === 0 && d.objects === 0 && d.buckets === 0 && opts.objectSize === undefined) return;
-  const r = await tx.query<{ bytes: string; objects: string; buckets: string; quota: QuotaRow | null }>(APPLY_USAGE, [orgId, d.bytes, d.objects, d.buckets]);
-  const row = r.rows[0]!;
-  // A reconciliation records what is stored; it is never refused.
-  if (opts.force) return;
-  const exceeded = quotaViolation(toQuota(row.quota), d, { bytes: Number(row.bytes), objects: Number(row.objects), buckets: Number(row.buckets) }, opts.objectSize);
-  if (exceeded) throw new S3Error('QuotaExceeded', exceeded);
+  try {
+    await tx.query('SELECT apply_org_usage($1, $2, $3, $4, $5, $6)', [orgId, d.bytes, d.objects, d.buckets, opts.objectSize ?? null, opts.force ?? false]);
+  } catch (err) {
+    throw quotaRefusal(err) ?? err;
+  }
+}
+
+/** SQLSTATE of apply_org_usage's refusal; its detail holds the quota and the usage after the change. */
+const QUOTA_REFUSAL = 'S3QTA';
+
+/** The QuotaExceeded error, with the message naming the limit, for apply_org_usage's refusal. */
+export function quotaRefusal(err: unknown): S3Error | undefined {
+  const e = err as { code?: string; detail?: string } | null;
+  if (e?.code !== QUOTA_REFUSAL) return undefined;
+  const d = JSON.parse(e.detail ?? '{}') as { quota: QuotaRow | null; delta: Required<UsageDelta>; after: OrgUsage; objectSize: number | null };
+  return new S3Error('QuotaExceeded', quotaViolation(toQuota(d.quota), d.delta, d.after, d.objectSize ?? undefined));
 }
 
 /** The message naming the limit a change would break, or undefined. Pure, for unit tests. */

@@ -17,9 +17,12 @@ export function assertWriteConditions(cond: { ifMatch?: string; ifNoneMatch?: st
 
 /** An HTTP entity-tag list: `*`, or comma-separated tags compared without quotes (or a weak W/ prefix). */
 export function etagListMatches(condition: string, etag: string): boolean {
-  const want = unquoteEtag(etag);
-  return condition
-    .split(',')
-    .map((t) => t.trim())
-    .some((t) => t === '*' || unquoteEtag(t.replace(/^W\//, '')) === want);
+  const list = parseEtagList(condition);
+  return list.any || list.tags.includes(unquoteEtag(etag));
+}
+
+/** The list as put_object_version takes it: whether it holds `*`, and the other tags unquoted. */
+export function parseEtagList(condition: string): { any: boolean; tags: string[] } {
+  const items = condition.split(',').map((t) => t.trim());
+  return { any: items.includes('*'), tags: items.filter((t) => t !== '*').map((t) => unquoteEtag(t.replace(/^W\//, ''))) };
 }

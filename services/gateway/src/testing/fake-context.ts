@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { asOrgId, type BlobPutResult, type ChecksumAlgorithm, type Checksums, type ManifestPart, type ObjectVersion } from '@excloud/contracts';
-import type { AuthClient, BlobClient, MetadataClient } from '@excloud/internal-client';
+import type { AuthClient, BlobClient, InternalResponse, MetadataClient } from '@excloud/internal-client';
 import { createLogger } from '@excloud/service-kit';
 import { createChecksum } from '@excloud/sigv4';
 import type { Caller } from '../authenticate';
@@ -49,7 +49,7 @@ export class FakeBlobs {
     get: async (_token, part, range) => {
       const bytes = this.blobs.get(part.blobId);
       if (!bytes) throw new Error(`no blob ${part.blobId}`);
-      return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes]) as unknown as IncomingMessage;
+      return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes]) as unknown as InternalResponse;
     },
     delete: async (_token, blobId) => {
       if (this.deleteFailure) throw this.deleteFailure;

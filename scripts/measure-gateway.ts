@@ -1,0 +1,121 @@
+/**
+ * CPU per operation of each stack process, from /proc (robust on a busy machine, unlike ops/s):
+ * starts the real services (one process each, fsync on, fresh database) from a checkout, then
+ * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB at concurrency 8 through the bench's client.
+ *
+ *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR]
+ *
+ * `--root` runs another checkout's services (e.g. main) with this harness, for A/B runs back to
+ * back; `--prof DIR` runs the gateway under --cpu-prof (summarise with /work/tools/prof.mjs).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
+import { Payload } from '../bench/src/payload';
+import { createBenchCredentials, newStackConfig, serviceEnv, SERVICES, tail, type ServiceName } from '../bench/src/stack';
+import { S3Target } from '../bench/src/targets/s3-target';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const ROOT = path.resolve(arg('root', path.resolve(__dirname, '..')));
+const COUNT = Number(arg('count', '400'));
+const CELLS = arg('cells', 'put4k,get4k,head4k,put1m,get1m').split(',');
+const PROF = arg('prof', '');
+const CONCURRENCY = 8;
+const MEASURED: ServiceName[] = ['gateway', 'metadata', 'blob', 'auth'];
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime + stime in clock ticks (100 per second on Linux).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function inParallel(n: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const db = await createBenchDatabase();
+  const blobRoot = mkdtempSync(path.join(os.tmpdir(), 'measure-gw-'));
+  const config = await newStackConfig({ databaseUrl: db.url, redisUrl: REDIS_URL, blobRoot, logDir: path.join(blobRoot, 'logs') });
+  const children = new Map<ServiceName, ChildProcess>();
+  try {
+    // The measured checkout's own migrations: its services may need a newer schema than ours.
+    const migrated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: config.databaseUrl, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
+    const creds = await createBenchCredentials(config);
+    for (const name of SERVICES) {
+      const fd = openSync(path.join(blobRoot, `${name}.log`), 'a');
+      const prof = name !== 'gateway' ? [] : [...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+      children.set(
+        name,
+        spawn(process.execPath, [...prof, '--import', 'tsx', `services/${name}/src/main.ts`], {
+          cwd: ROOT,
+          env: { ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) },
+          stdio: ['ignore', fd, fd],
+        }),
+      );
+      closeSync(fd);
+    }
+    for (const name of SERVICES) {
+      const port = name === 'gateway' ? config.ports.gatewayOps : config.ports[name];
+      for (let i = 0; ; i++) {
+        if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break;
+        if (i > 600) throw new Error(`${name} did not start:\n${tail(path.join(blobRoot, `${name}.log`))}`);
+        await sleep(200);
+      }
+    }
+    console.error(`pids: ${[...children].map(([name, c]) => `${name}=${c.pid}`).join(' ')}`);
+    const target = new S3Target({ host: '127.0.0.1', port: config.ports.gateway, bucket: 'measure', ...creds });
+    await target.createBucket();
+    const small = Payload.random(4096);
+    const large = Payload.random(1024 * 1024);
+    const result: Record<string, Record<string, number>> = {};
+    const measure = async (cell: string, n: number, fn: (i: number) => Promise<void>) => {
+      // Warm up: JIT, connections, caches.
+      await inParallel(Math.min(50, n), fn);
+      const before = MEASURED.map((s) => cpuMs(children.get(s)!.pid!));
+      const t0 = Date.now();
+      await inParallel(n, fn);
+      const wall = Date.now() - t0;
+      const row: Record<string, number> = {};
+      MEASURED.forEach((s, i) => (row[s] = +((cpuMs(children.get(s)!.pid!) - before[i]!) / n).toFixed(3)));
+      row.opsPerSec = Math.round((n * 1000) / wall);
+      result[cell] = row;
+    };
+    const keys = (prefix: string, i: number) => `${prefix}/${i}`;
+    const largeCount = Math.max(50, Math.round(COUNT / 4));
+    if (CELLS.includes('put4k') || CELLS.includes('get4k') || CELLS.includes('head4k')) await measure('put4k', COUNT, (i) => target.put(keys('s', i), small));
+    if (CELLS.includes('get4k')) await measure('get4k', COUNT, (i) => target.get(keys('s', i), small));
+    if (CELLS.includes('head4k')) await measure('head4k', COUNT, (i) => target.head(keys('s', i), small.size));
+    if (CELLS.includes('put1m') || CELLS.includes('get1m')) await measure('put1m', largeCount, (i) => target.put(keys('l', i), large));
+    if (CELLS.includes('get1m')) await measure('get1m', largeCount, (i) => target.get(keys('l', i), large));
+    target.close();
+    console.log(JSON.stringify({ root: ROOT, count: COUNT, result }));
+  } finally {
+    for (const name of [...SERVICES].reverse()) {
+      const child = children.get(name);
+      if (!child || child.exitCode !== null) continue;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(PROF && name === 'gateway' ? 'SIGTERM' : 'SIGKILL');
+      await Promise.race([exited, sleep(15_000)]);
+    }
+    await db.drop().catch(() => undefined);
+    rmSync(blobRoot, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
