@@ -1,132 +1,41 @@
-import { createDecipheriv } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { DecryptionError } from './errors';
-import type { KeyRing } from './key-ring';
-import {
-  blobAad,
-  ciphertextLength,
-  FRAME_SIZE,
-  frameCount,
-  frameNonce,
-  framePlaintextLength,
-  NONCE_PREFIX_SIZE,
-  STORED_FRAME_SIZE,
-  TAG_SIZE,
-  type BlobKeyInfo,
-} from './format';
+import { openBlob, type FrameOpener, type OpenBlobOptions } from './open';
 
-interface FramePlan {
-  plaintextLength: number;
-  frames: number;
-  firstFrame: number;
-  /** Last frame we must authenticate (inclusive). */
-  lastFrame: number;
-  /** Plaintext window relative to the start of firstFrame: [skip, skip + take). */
-  skip: number;
-  take: number;
-  /** Stored bytes from the start of firstFrame to the end of the blob; anything beyond is an error. */
-  maxInput: number;
-}
-
-/**
- * Framed ciphertext in, plaintext out. A frame's plaintext is only pushed after its tag verified,
- * so a consumer never sees unauthenticated bytes: on any failure the stream errors instead.
- */
+/** FrameOpener as a Transform, for callers that pipe: errors instead of ever emitting unauthenticated bytes. */
 class FrameDecryptor extends Transform {
-  readonly #dataKey: Buffer;
-  readonly #noncePrefix: Buffer;
-  readonly #aad: Buffer;
-  readonly #plan: FramePlan;
-  readonly #frame = Buffer.allocUnsafe(STORED_FRAME_SIZE);
-  #filled = 0;
-  #index: number;
-  /** Plaintext offset (relative to firstFrame) of the next frame to decrypt. */
-  #position = 0;
-  #received = 0;
+  readonly #opener: FrameOpener;
 
-  constructor(dataKey: Buffer, noncePrefix: Buffer, aad: Buffer, plan: FramePlan) {
-    super({ readableHighWaterMark: FRAME_SIZE, writableHighWaterMark: STORED_FRAME_SIZE });
-    this.#dataKey = dataKey;
-    this.#noncePrefix = noncePrefix;
-    this.#aad = aad;
-    this.#plan = plan;
-    this.#index = plan.firstFrame;
+  constructor(opener: FrameOpener) {
+    super();
+    this.#opener = opener;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const out: Buffer[] = [];
     try {
-      this.#received += chunk.length;
-      if (this.#received > this.#plan.maxInput) {
-        throw new DecryptionError(`ciphertext is longer than a ${this.#plan.plaintextLength}-byte blob allows`);
-      }
-      let offset = 0;
-      // Bytes after the last needed frame (a caller piping the whole blob for a range) are dropped
-      // unread; the length check above still rejects input that can't belong to this blob.
-      while (offset < chunk.length && this.#index <= this.#plan.lastFrame) {
-        const want = this.#storedSize(this.#index);
-        const n = Math.min(want - this.#filled, chunk.length - offset);
-        chunk.copy(this.#frame, this.#filled, offset, offset + n);
-        this.#filled += n;
-        offset += n;
-        if (this.#filled === want) this.#open();
-      }
-      callback();
+      this.#opener.update(chunk, out);
     } catch (err) {
       callback(err as Error);
+      return;
     }
+    for (const piece of out) this.push(piece);
+    callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.#index <= this.#plan.lastFrame) {
-      callback(new DecryptionError(`ciphertext truncated: frame ${this.#index} of ${this.#plan.frames} is incomplete or missing`));
+    try {
+      this.#opener.finish();
+    } catch (err) {
+      callback(err as Error);
       return;
     }
     callback();
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    this.#dataKey.fill(0);
-    this.#frame.fill(0);
+    this.#opener.dispose();
     callback(err);
   }
-
-  #storedSize(index: number): number {
-    return framePlaintextLength(this.#plan.plaintextLength, index) + TAG_SIZE;
-  }
-
-  #open(): void {
-    const index = this.#index;
-    const final = index === this.#plan.frames - 1;
-    const bodyLength = this.#filled - TAG_SIZE;
-    let plaintext: Buffer;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#dataKey, frameNonce(this.#noncePrefix, index, final), {
-        authTagLength: TAG_SIZE,
-      });
-      decipher.setAAD(this.#aad);
-      decipher.setAuthTag(this.#frame.subarray(bodyLength, this.#filled));
-      plaintext = Buffer.concat([decipher.update(this.#frame.subarray(0, bodyLength)), decipher.final()]);
-    } catch (err) {
-      throw new DecryptionError(`frame ${index} failed authentication (corrupt, reordered, truncated or wrong blob id)`, {
-        cause: err,
-      });
-    }
-    this.#filled = 0;
-    this.#index += 1;
-    const frameStart = this.#position;
-    this.#position += plaintext.length;
-    const from = Math.max(0, this.#plan.skip - frameStart);
-    const to = Math.min(plaintext.length, this.#plan.skip + this.#plan.take - frameStart);
-    if (to > from) this.push(from === 0 && to === plaintext.length ? plaintext : plaintext.subarray(from, to));
-  }
-}
-
-function decodeNoncePrefix(noncePrefix: string): Buffer {
-  const raw = typeof noncePrefix === 'string' ? Buffer.from(noncePrefix, 'base64') : Buffer.alloc(0);
-  if (raw.length !== NONCE_PREFIX_SIZE || raw.toString('base64') !== noncePrefix) {
-    throw new DecryptionError(`nonce prefix must be ${NONCE_PREFIX_SIZE} bytes of base64`);
-  }
-  return raw;
 }
 
 /**
@@ -137,41 +46,6 @@ function decodeNoncePrefix(noncePrefix: string): Buffer {
  * with an error status): KeyRingError for an unknown key id, DecryptionError for a wrapped key or
  * nonce prefix that doesn't check out. Frame problems surface as a DecryptionError on the stream.
  */
-export function createDecryptor(opts: {
-  ring: KeyRing;
-  blobId: string;
-  keyInfo: BlobKeyInfo;
-  plaintextLength: number;
-  firstFrame: number;
-  skip?: number;
-  take?: number;
-}): Transform {
-  const aad = blobAad(opts.blobId);
-  const { plaintextLength, firstFrame } = opts;
-  const frames = frameCount(plaintextLength);
-  if (!Number.isSafeInteger(firstFrame) || firstFrame < 0 || firstFrame >= frames) {
-    throw new RangeError(`firstFrame ${firstFrame} is outside a blob of ${frames} frame(s)`);
-  }
-  const available = plaintextLength - firstFrame * FRAME_SIZE;
-  const skip = opts.skip ?? 0;
-  const take = opts.take ?? available - skip;
-  if (!Number.isSafeInteger(skip) || !Number.isSafeInteger(take) || skip < 0 || take < 0 || skip + take > available) {
-    throw new RangeError(`skip ${skip} / take ${take} exceed the ${available} bytes from frame ${firstFrame}`);
-  }
-  // A read that reaches the end of the blob must open the final frame (its flag is what detects
-  // dropped trailing frames); an empty window still authenticates firstFrame.
-  const end = firstFrame * FRAME_SIZE + skip + take;
-  const lastFrame = end >= plaintextLength ? frames - 1 : Math.max(firstFrame, Math.floor((end - 1) / FRAME_SIZE));
-  const plan: FramePlan = {
-    plaintextLength,
-    frames,
-    firstFrame,
-    lastFrame,
-    skip,
-    take,
-    maxInput: ciphertextLength(plaintextLength) - firstFrame * STORED_FRAME_SIZE,
-  };
-  const noncePrefix = decodeNoncePrefix(opts.keyInfo.noncePrefix);
-  const dataKey = opts.ring.unwrap({ keyId: opts.keyInfo.keyId, wrapped: opts.keyInfo.wrappedKey });
-  return new FrameDecryptor(dataKey, noncePrefix, aad, plan);
+export function createDecryptor(opts: OpenBlobOptions): Transform {
+  return new FrameDecryptor(openBlob(opts));
 }

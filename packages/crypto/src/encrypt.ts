@@ -1,82 +1,40 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { KeyRing } from './key-ring';
-import {
-  blobAad,
-  DATA_KEY_SIZE,
-  FRAME_SIZE,
-  frameNonce,
-  MAX_FRAMES,
-  NONCE_PREFIX_SIZE,
-  STORED_FRAME_SIZE,
-  TAG_SIZE,
-  type BlobKeyInfo,
-} from './format';
+import type { BlobKeyInfo } from './format';
+import { openSealer, type FrameSealer } from './seal';
 
-/**
- * Plaintext in, framed ciphertext out. Memory is one frame buffer regardless of blob size.
- *
- * A full frame is held back until more input arrives (then it's sealed as non-final) or the input
- * ends (then it's sealed as final). That's how the last frame gets its final flag without knowing
- * the length up front — and why a blob that is an exact multiple of FRAME_SIZE has no empty tail frame.
- */
+/** FrameSealer as a Transform, for callers that pipe. Memory is about one frame regardless of blob size. */
 class FrameEncryptor extends Transform {
-  readonly #dataKey: Buffer;
-  readonly #noncePrefix: Buffer;
-  readonly #aad: Buffer;
-  readonly #frame = Buffer.allocUnsafe(FRAME_SIZE);
-  #filled = 0;
-  #index = 0;
+  readonly #sealer: FrameSealer;
 
-  constructor(dataKey: Buffer, noncePrefix: Buffer, aad: Buffer) {
-    super({ readableHighWaterMark: STORED_FRAME_SIZE, writableHighWaterMark: FRAME_SIZE });
-    this.#dataKey = dataKey;
-    this.#noncePrefix = noncePrefix;
-    this.#aad = aad;
+  constructor(sealer: FrameSealer) {
+    super();
+    this.#sealer = sealer;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      let offset = 0;
-      while (offset < chunk.length) {
-        if (this.#filled === FRAME_SIZE) this.push(this.#seal(false)); // more data follows: not final
-        const n = Math.min(FRAME_SIZE - this.#filled, chunk.length - offset);
-        chunk.copy(this.#frame, this.#filled, offset, offset + n);
-        this.#filled += n;
-        offset += n;
-      }
-      callback();
-    } catch (err) {
-      callback(err as Error);
-    }
+    this.#run((out) => this.#sealer.update(chunk, out), callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    try {
-      this.push(this.#seal(true));
-      callback();
-    } catch (err) {
-      callback(err as Error);
-    }
+    this.#run((out) => this.#sealer.finish(out), callback);
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    // The cipher contexts hold their own copy; don't leave the data key lying around in our heap.
-    this.#dataKey.fill(0);
-    this.#frame.fill(0);
+    this.#sealer.dispose(); // don't leave the data key lying around in our heap
     callback(err);
   }
 
-  #seal(final: boolean): Buffer {
-    if (this.#index >= MAX_FRAMES) throw new RangeError(`blob exceeds ${MAX_FRAMES} frames`);
-    const cipher = createCipheriv('aes-256-gcm', this.#dataKey, frameNonce(this.#noncePrefix, this.#index, final), {
-      authTagLength: TAG_SIZE,
-    });
-    cipher.setAAD(this.#aad);
-    const out = Buffer.concat([cipher.update(this.#frame.subarray(0, this.#filled)), cipher.final(), cipher.getAuthTag()]);
-    this.#index += 1;
-    this.#filled = 0;
-    return out;
+  #run(step: (out: Buffer[]) => void, callback: TransformCallback): void {
+    const out: Buffer[] = [];
+    try {
+      step(out);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    for (const piece of out) this.push(piece);
+    callback();
   }
 }
 
@@ -85,12 +43,7 @@ class FrameEncryptor extends Transform {
  * nonce prefix. Store `keyInfo` with the blob's metadata; pipe the plaintext through `stream`.
  */
 export function createEncryptor(opts: { ring: KeyRing; blobId: string }): { keyInfo: BlobKeyInfo; stream: Transform } {
-  const aad = blobAad(opts.blobId);
-  const dataKey = randomBytes(DATA_KEY_SIZE);
-  const noncePrefix = randomBytes(NONCE_PREFIX_SIZE);
-  const { keyId, wrapped } = opts.ring.wrap(dataKey);
-  return {
-    keyInfo: { keyId, wrappedKey: wrapped, noncePrefix: noncePrefix.toString('base64') },
-    stream: new FrameEncryptor(dataKey, noncePrefix, aad),
-  };
+  // A piping writer may reuse a chunk once its write is acknowledged: the sealer copies what it holds.
+  const { keyInfo, sealer } = openSealer({ ...opts, borrowInput: false });
+  return { keyInfo, stream: new FrameEncryptor(sealer) };
 }

@@ -11,5 +11,7 @@ export {
 } from './format';
 export { KeyRing, parseKeyRing, type WrappedKey } from './key-ring';
 export { createEncryptor } from './encrypt';
+export { FrameSealer, openSealer } from './seal';
+export { FrameOpener, openBlob, type OpenBlobOptions } from './open';
 export { createDecryptor } from './decrypt';
 export { rewrap } from './rewrap';

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { inspect } from 'node:util';
 import { DecryptionError, KeyRingError } from './errors';
 import { DATA_KEY_SIZE, NONCE_SIZE, TAG_SIZE } from './format';
+import { freshRandom } from './random';
 
 const MASTER_KEY_SIZE = 32;
 const WRAPPED_SIZE = NONCE_SIZE + DATA_KEY_SIZE + TAG_SIZE;
@@ -56,10 +57,11 @@ export class KeyRing {
   /** Wraps a data key with the active master key (AES-256-GCM, random 12-byte nonce). */
   wrap(dataKey: Buffer): WrappedKey {
     if (dataKey.length !== DATA_KEY_SIZE) throw new RangeError(`data key must be ${DATA_KEY_SIZE} bytes`);
-    const nonce = randomBytes(NONCE_SIZE);
+    const nonce = freshRandom(NONCE_SIZE);
     const cipher = createCipheriv('aes-256-gcm', this.#keys.get(this.activeKeyId)!, nonce, { authTagLength: TAG_SIZE });
-    const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-    return { keyId: this.activeKeyId, wrapped: Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64') };
+    // Elements evaluate in order: final() runs before getAuthTag().
+    const wrapped = Buffer.concat([nonce, cipher.update(dataKey), cipher.final(), cipher.getAuthTag()], WRAPPED_SIZE);
+    return { keyId: this.activeKeyId, wrapped: wrapped.toString('base64') };
   }
 
   /**

@@ -38,8 +38,17 @@ describe('blob capabilities', () => {
     expect(() => checkCapability(afterRotation, fromOldGateway, 'put', blobId)).toThrow(/invalid/);
   });
 
-  it.each([undefined, '', 'a.b', 'new.e30.', 'new.!!!.AAAA'])('refuses %p', (token) => {
+  it.each([undefined, '', 'a.b', 'new.e30.', 'new.!!!.AAAA', '.e30.AAAA'])('refuses %p', (token) => {
     expect(() => checkCapability(keys, token, 'get', blobId)).toThrow(expect.objectContaining({ code: 'AccessDenied' }));
+  });
+
+  it('refuses a genuine capability with anything added, removed or changed', () => {
+    const cap = mintCapability(keys, { orgId: acme, op: 'get', blobId });
+    const [kid, payload, mac] = cap.split('.') as [string, string, string];
+    const variants = [`${cap}.x`, `${kid}.${payload}.x.${mac}`, `${kid}.${payload}${mac}`, `${cap}A`, cap.slice(0, -1), `x${cap}`, `${kid}.${payload}.${mac.toUpperCase()}`];
+    for (const token of variants) {
+      expect(() => checkCapability(keys, token, 'get', blobId)).toThrow(expect.objectContaining({ code: 'AccessDenied' }));
+    }
   });
 
   it.each(['', 'nokid', `:${key()}`, `a b:${key()}`, `k:${randomBytes(8).toString('base64')}`, `k:${key()},k:${key()}`])('config %p is a ConfigError', (raw) => {

@@ -45,15 +45,17 @@ export function mintCapability(keys: CapabilityKeys, cap: BlobCapability, now = 
 /** The capability if it is authentic, unexpired, for `op` and for `blobId`; AccessDenied otherwise. */
 export function checkCapability(keys: CapabilityKeys, token: string | undefined, op: BlobCapabilityOp, blobId: string, now = Date.now()): BlobCapability {
   if (!token) throw new S3Error('AccessDenied', 'missing blob capability');
-  const parts = token.split('.');
-  const key = parts.length === 3 ? keys.keys.get(parts[0]!) : undefined;
+  // `<kid>.<payload>.<mac>`: exactly two dots, cut by index (every blob request pays for this).
+  const kidEnd = token.indexOf('.');
+  const macStart = token.lastIndexOf('.');
+  const key = kidEnd > 0 && macStart > kidEnd && token.indexOf('.', kidEnd + 1) === macStart ? keys.keys.get(token.slice(0, kidEnd)) : undefined;
   if (!key) throw new S3Error('AccessDenied', 'invalid blob capability');
-  const expected = Buffer.from(mac(key, `${parts[0]}.${parts[1]}`));
-  const given = Buffer.from(parts[2]!);
+  const expected = Buffer.from(mac(key, token.slice(0, macStart)), 'latin1');
+  const given = Buffer.from(token.slice(macStart + 1), 'latin1');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new S3Error('AccessDenied', 'invalid blob capability');
   let claims: { o?: unknown; p?: unknown; b?: unknown; e?: unknown };
   try {
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(token.slice(kidEnd + 1, macStart), 'base64url').toString('utf8'));
   } catch {
     throw new S3Error('AccessDenied', 'invalid blob capability');
   }

@@ -1,9 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 import { checksumAlgorithmOf, type ChecksumAlgorithm, type Checksums } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { createChecksum, type Checksum } from '@excloud/sigv4';
-
 
 export interface PlaintextDigests {
   size: number;
@@ -21,59 +19,48 @@ export interface DigestLimits {
 }
 
 /**
- * Plaintext passes through unchanged while MD5 (the ETag) and the requested S3 checksums are
- * computed over it, and size limits are enforced. It sits in front of the encryptor, so a limit
- * violation errors the stream before the backend can see a complete body: nothing gets stored.
+ * MD5 (the ETag) and the requested S3 checksums over the plaintext, with the size limits enforced
+ * as bytes arrive. The PUT route feeds it before the encryptor, so a limit violation fails the body
+ * before the backend can see it complete: nothing gets stored.
  */
-export class DigestingStream extends Transform {
+export class BodyDigests {
   readonly #md5: Hash = createHash('md5');
   readonly #checksums: Array<[ChecksumAlgorithm, Checksum]>;
   readonly #wantSha256Checksum: boolean;
   readonly #limits: DigestLimits;
   #size = 0;
-  #result: PlaintextDigests | undefined;
 
   constructor(algorithms: readonly ChecksumAlgorithm[], limits: DigestLimits = {}) {
-    super();
     // Hashing 64 MiB costs ~100 ms of CPU per digest: compute only what someone will read.
     this.#wantSha256Checksum = algorithms.includes('SHA256');
     this.#checksums = [...new Set(algorithms)].map((alg) => [alg, createChecksum(alg)]);
     this.#limits = limits;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Throws the S3Error the caller answers with when the body breaks a limit. */
+  update(chunk: Buffer): void {
     this.#size += chunk.length;
     const { maxSize, contentLength } = this.#limits;
     if (maxSize !== undefined && this.#size > maxSize) {
-      callback(new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: String(maxSize) }));
-      return;
+      throw new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: String(maxSize) });
     }
     if (contentLength !== undefined && this.#size > contentLength) {
-      callback(new S3Error('InvalidRequest', `body is longer than the declared ${contentLength} bytes`));
-      return;
+      throw new S3Error('InvalidRequest', `body is longer than the declared ${contentLength} bytes`);
     }
     this.#md5.update(chunk);
     for (const [, checksum] of this.#checksums) checksum.update(chunk);
-    callback(null, chunk);
   }
 
-  override _flush(callback: TransformCallback): void {
+  /** The body ended: its digests, or IncompleteBody when it is shorter than declared. */
+  finish(): PlaintextDigests {
     const { contentLength } = this.#limits;
     if (contentLength !== undefined && this.#size < contentLength) {
-      callback(new S3Error('IncompleteBody', `body ended after ${this.#size} of ${contentLength} bytes`));
-      return;
+      throw new S3Error('IncompleteBody', `body ended after ${this.#size} of ${contentLength} bytes`);
     }
     const checksums: Checksums = {};
     for (const [alg, checksum] of this.#checksums) checksums[alg] = checksum.digestBase64();
     const sha256 = this.#wantSha256Checksum ? Buffer.from(checksums.SHA256!, 'base64').toString('hex') : undefined;
-    this.#result = { size: this.#size, md5: this.#md5.digest('hex'), sha256, checksums };
-    callback();
-  }
-
-  /** Available once the stream has ended successfully. */
-  get digests(): PlaintextDigests {
-    if (!this.#result) throw new Error('digests are only known after the body ended');
-    return this.#result;
+    return { size: this.#size, md5: this.#md5.digest('hex'), sha256, checksums };
   }
 }
 

@@ -1,22 +1,32 @@
 import type { IncomingMessage } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { BlobPutResult } from '@excloud/contracts';
-import { ciphertextLength, createEncryptor } from '@excloud/crypto';
+import { ciphertextLength, openSealer, type FrameSealer } from '@excloud/crypto';
 import { S3Error } from '@excloud/s3-protocol';
 import { sendJson, type HotRoute, type Logger } from '@excloud/service-kit';
 import { toS3Error } from '../backend-errors';
-import { DigestingStream, parseChecksumList } from '../digests';
+import { BodyDigests, parseChecksumList, type PlaintextDigests } from '../digests';
+import { RequestBodyReader } from '../request-body';
 import { BLOB_HEADERS, header, optionalSize } from '../request-headers';
 import { authorizeBlob, type BlobRouteDeps } from './deps';
 
 /**
- * PUT /v1/blobs/<id>: plaintext in → digests → encryptor → backend, under the id the gateway's
+ * PUT /v1/blobs/<id>: plaintext in → digests → encryption → backend, under the id the gateway's
  * capability names. Answers only after backend.put resolved (the blob is durable). Any failure on
- * the way in (client abort, size limit, short body) errors the stream before it ends, so
- * backend.put rejects and nothing becomes visible.
+ * the way in (client abort, size limit, short body) throws inside the body the backend is reading,
+ * before its last frame, so backend.put rejects and nothing becomes visible.
+ *
+ * No stream pipeline: the backend pulls from one async generator that digests and seals each
+ * request chunk as it comes, so a small body costs a couple of function calls, not a chain of
+ * Transforms (and pipeline()'s per-call AbortController).
  */
 export function putBlobRoute(deps: BlobRouteDeps): HotRoute {
   return { operation: 'put_blob', handle: ({ req, res, log }) => putBlob(deps, req, log).then((result) => sendJson(res, 200, result)) };
+}
+
+/** What the body generator learned: the digests once the body ended whole, or why it did not. */
+interface BodyOutcome {
+  digests?: PlaintextDigests;
+  failure?: unknown;
 }
 
 async function putBlob(deps: BlobRouteDeps, req: IncomingMessage, log: Logger): Promise<BlobPutResult> {
@@ -28,64 +38,61 @@ async function putBlob(deps: BlobRouteDeps, req: IncomingMessage, log: Logger): 
     throw new S3Error('EntityTooLarge', undefined, { ProposedSize: String(contentLength), MaxSizeAllowed: String(maxSize) });
   }
 
-  const digester = new DigestingStream(algorithms, { maxSize, contentLength });
-  const { keyInfo, stream: encryptor } = createEncryptor({ ring: deps.keyRing, blobId });
-  const input = pipeInput(req, digester);
-  const encrypting = pipeline(digester, encryptor);
-  const [stored, piped] = await Promise.allSettled([deps.backend.put({ id: blobId, body: encryptor }), encrypting]);
-  input.detach();
-
-  if (piped.status === 'rejected' || stored.status === 'rejected') {
-    if (stored.status === 'fulfilled') await discard(deps, blobId, log);
-    throw toS3Error(pickFailure(piped, stored));
+  const digests = new BodyDigests(algorithms, { maxSize, contentLength });
+  // Request chunks are fresh buffers per socket read, so the sealer may hold them without copying.
+  const { keyInfo, sealer } = openSealer({ ring: deps.keyRing, blobId, borrowInput: true });
+  const reader = new RequestBodyReader(req);
+  const outcome: BodyOutcome = {};
+  let stored: { size: number };
+  try {
+    stored = await deps.backend.put({ id: blobId, body: sealedBody(reader, digests, sealer, outcome) });
+  } catch (err) {
+    // An input-side failure (abort, too large, short body) says what went wrong; the backend's
+    // error is then only its consequence.
+    throw toS3Error(outcome.failure ?? err);
+  } finally {
+    reader.detach();
+    sealer.dispose();
   }
-  const digests = digester.digests;
-  const expectedStored = ciphertextLength(digests.size);
-  if (stored.value.size !== expectedStored) {
+
+  const result = outcome.digests;
+  const expectedStored = result ? ciphertextLength(result.size) : -1;
+  if (!result || stored.size !== expectedStored) {
     await discard(deps, blobId, log);
-    throw new Error(`backend stored ${stored.value.size} bytes for blob ${blobId}, expected ${expectedStored}`);
+    throw new Error(`backend stored ${stored.size} bytes for blob ${blobId}, expected ${result ? expectedStored : 'the whole body'}`);
   }
-  deps.metrics.bytesWritten.inc(digests.size);
-  return { blobId, ...digests, encryption: keyInfo };
+  deps.metrics.bytesWritten.inc(result.size);
+  return { blobId, ...result, encryption: keyInfo };
 }
 
 /**
- * Pipes the request into the digester by hand rather than with pipeline(): when the upload is
- * refused (too large) or the backend fails, the request must be drained, not destroyed, or the
- * caller would see a reset connection instead of our error response.
+ * The stored bytes of the blob, produced as the backend asks for them (that is the backpressure).
+ * The body's completeness is checked before the final frame is sealed: a short body throws while
+ * the backend still waits for its last bytes.
  */
-function pipeInput(req: IncomingMessage, digester: DigestingStream): { detach(): void } {
-  const onError = (err: Error) => digester.destroy(new S3Error('IncompleteBody', `request body failed: ${err.message}`));
-  const onClose = () => {
-    if (!req.readableEnded) digester.destroy(new S3Error('IncompleteBody', 'request aborted before the body ended'));
-  };
-  const onDigesterError = () => {
-    req.unpipe(digester);
-    req.resume(); // discard the rest so the error response can still be delivered
-  };
-  req.on('error', onError);
-  req.on('close', onClose);
-  digester.on('error', onDigesterError);
-  req.pipe(digester);
-  return {
-    detach() {
-      req.off('error', onError);
-      req.on('error', () => undefined); // a reset while draining is nobody's problem any more
-      req.off('close', onClose);
-      req.unpipe(digester);
-      if (!req.readableEnded) req.resume();
-    },
-  };
-}
-
-/**
- * Input-side failures (abort, too large, short body) are S3Errors and say what went wrong; the
- * other side's error is then only a consequence (a premature close). Otherwise the backend's own
- * error is the cause.
- */
-function pickFailure(piped: PromiseSettledResult<unknown>, stored: PromiseSettledResult<unknown>): unknown {
-  const reasons = [piped, stored].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
-  return reasons.find((r) => r instanceof S3Error) ?? (stored.status === 'rejected' ? stored.reason : reasons[0]);
+async function* sealedBody(reader: RequestBodyReader, digests: BodyDigests, sealer: FrameSealer, outcome: BodyOutcome): AsyncGenerator<Buffer> {
+  const out: Buffer[] = [];
+  try {
+    for (;;) {
+      const chunk = reader.take();
+      if (chunk === undefined) {
+        await reader.wait();
+        continue;
+      }
+      if (chunk === null) break;
+      digests.update(chunk);
+      sealer.update(chunk, out);
+      for (const piece of out) yield piece;
+      out.length = 0;
+    }
+    const result = digests.finish();
+    sealer.finish(out);
+    for (const piece of out) yield piece;
+    outcome.digests = result;
+  } catch (err) {
+    outcome.failure = err;
+    throw err;
+  }
 }
 
 async function discard(deps: BlobRouteDeps, blobId: string, log: Logger): Promise<void> {
