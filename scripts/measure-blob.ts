@@ -5,39 +5,17 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { asOrgId, type ManifestPart } from '@excloud/contracts';
 import { BlobClient, readAll } from '@excloud/internal-client';
 import { generateInternalCredentials, mintCapability, parseCapabilityKeys } from '@excloud/service-kit';
+import { cpuMs, freePort, inParallel } from './measure-support';
 
 const sizeKiB = Number(process.argv[2] ?? 4);
 const count = Number(process.argv[3] ?? 400);
-const CONCURRENCY = 8;
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function inParallel(n: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < n) await fn(next++);
-  }));
-}
 
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'measure-blob-'));

@@ -9,13 +9,14 @@
  * back; `--prof DIR` runs the gateway under --cpu-prof (summarise with /work/tools/prof.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
 import { Payload } from '../bench/src/payload';
 import { createBenchCredentials, newStackConfig, serviceEnv, tsxRuntime, SERVICES, tail, type ServiceName } from '../bench/src/stack';
 import { S3Target } from '../bench/src/targets/s3-target';
+import { cpuMs, inParallel } from './measure-support';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -26,23 +27,7 @@ const ROOT = path.resolve(arg('root', path.resolve(__dirname, '..')));
 const COUNT = Number(arg('count', '400'));
 const CELLS = arg('cells', 'put4k,get4k,head4k,put1m,get1m').split(',');
 const PROF = arg('prof', '');
-const CONCURRENCY = 8;
 const MEASURED: ServiceName[] = ['gateway', 'metadata', 'blob', 'auth'];
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime + stime in clock ticks (100 per second on Linux).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-async function inParallel(n: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
 
 async function main(): Promise<void> {
   const db = await createBenchDatabase();

@@ -11,10 +11,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CONCURRENCY, inParallel } from './measure-support';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const OPS = Number(process.argv[3] ?? 1500);
-const CONCURRENCY = 8;
 const MODES = ['1', 'per-service'] as const;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'measure-local-'));
 const port = 19400 + Math.floor(Math.random() * 500);
@@ -74,13 +74,6 @@ async function stopLocal(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
-}
-
-async function inParallel(n: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < n) await fn(next++);
-  }));
 }
 
 async function phase(supervisor: number, run: () => Promise<void>): Promise<{ ms: number; cpu: Map<string, number> }> {

@@ -11,7 +11,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -20,38 +19,11 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { INTERNAL_TOKEN_AUDIENCE, INTERNAL_TOKEN_ISSUER, type PutObjectCommit } from '@excloud/contracts';
 import { MetadataClient } from '@excloud/internal-client';
 import { createTestDatabase } from '@excloud/test-kit';
+import { cpuMs, freePort, inParallel } from './measure-support';
 
 const count = Number(process.argv[2] ?? 600);
 const srcDirs = process.argv.length > 3 ? process.argv.slice(3) : ['services/metadata/src'];
 const REPS = Number(process.env.REPS ?? 3);
-const CONCURRENCY = 8;
-
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0; // a backend that exited
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function inParallel(n: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
 
 function commitFor(key: string): PutObjectCommit {
   const size = 4096;

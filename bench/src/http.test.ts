@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpClient, HttpError } from './http';
-import { ResponseParser, type ParsedHead } from './http-parser';
+import { ResponseParser, type ParsedHead } from '@excloud/internal-client';
 
 function parseInPieces(raw: Buffer, split: (len: number) => number[], noBody = false) {
   let head: ParsedHead | undefined;

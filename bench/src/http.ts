@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { ResponseParser, type ParsedHead } from './http-parser';
+import { ResponseParser, type ParsedHead } from '@excloud/internal-client';
 
 /**
  * The generator's HTTP/1.1 client: keep-alive connections reused LIFO, request heads written by

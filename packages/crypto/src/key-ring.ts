@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { inspect } from 'node:util';
 import { DecryptionError, KeyRingError } from './errors';
 import { DATA_KEY_SIZE, NONCE_SIZE, TAG_SIZE } from './format';
-import { freshRandom } from './random';
+import { pooledRandomBytes } from '@excloud/contracts';
 
 const MASTER_KEY_SIZE = 32;
 const WRAPPED_SIZE = NONCE_SIZE + DATA_KEY_SIZE + TAG_SIZE;
@@ -57,7 +57,7 @@ export class KeyRing {
   /** Wraps a data key with the active master key (AES-256-GCM, random 12-byte nonce). */
   wrap(dataKey: Buffer): WrappedKey {
     if (dataKey.length !== DATA_KEY_SIZE) throw new RangeError(`data key must be ${DATA_KEY_SIZE} bytes`);
-    const nonce = freshRandom(NONCE_SIZE);
+    const nonce = pooledRandomBytes(NONCE_SIZE);
     const cipher = createCipheriv('aes-256-gcm', this.#keys.get(this.activeKeyId)!, nonce, { authTagLength: TAG_SIZE });
     // Elements evaluate in order: final() runs before getAuthTag().
     const wrapped = Buffer.concat([nonce, cipher.update(dataKey), cipher.final(), cipher.getAuthTag()], WRAPPED_SIZE);

@@ -1,7 +1,7 @@
 import { createCipheriv } from 'node:crypto';
 import type { KeyRing } from './key-ring';
 import { blobAad, DATA_KEY_SIZE, FRAME_SIZE, frameNonce, MAX_FRAMES, NONCE_PREFIX_SIZE, TAG_SIZE, type BlobKeyInfo } from './format';
-import { freshRandom } from './random';
+import { pooledRandomBytes } from '@excloud/contracts';
 
 /**
  * Plaintext in, framed ciphertext out, without a stream around it: the caller feeds chunks and
@@ -84,8 +84,8 @@ export class FrameSealer {
  */
 export function openSealer(opts: { ring: KeyRing; blobId: string; borrowInput?: boolean }): { keyInfo: BlobKeyInfo; sealer: FrameSealer } {
   const aad = blobAad(opts.blobId);
-  const dataKey = freshRandom(DATA_KEY_SIZE);
-  const noncePrefix = freshRandom(NONCE_PREFIX_SIZE);
+  const dataKey = pooledRandomBytes(DATA_KEY_SIZE);
+  const noncePrefix = pooledRandomBytes(NONCE_PREFIX_SIZE);
   const { keyId, wrapped } = opts.ring.wrap(dataKey);
   return {
     keyInfo: { keyId, wrappedKey: wrapped, noncePrefix: noncePrefix.toString('base64') },

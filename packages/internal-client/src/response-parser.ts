@@ -1,7 +1,8 @@
 /**
  * Incremental HTTP/1.1 response parser (status line, headers, Content-Length / chunked /
  * until-close bodies) for the internal client. Body bytes are handed out as views of the chunk
- * the socket delivered, never copied. Adapted from the bench's load-generator parser.
+ * the socket delivered, never copied. The bench's load generator
+ * parses with it too.
  */
 export interface ParsedHead {
   status: number;
@@ -45,6 +46,11 @@ export class ResponseParser {
 
   get complete(): boolean {
     return this.state === State.Done;
+  }
+
+  /** True when the body runs until the connection closes (no length, not chunked). */
+  get readsUntilClose(): boolean {
+    return this.state === State.UntilClose;
   }
 
   /** Feeds bytes; returns how many were consumed (less than given only once the message is complete). */

@@ -1,0 +1,35 @@
+/** What the measure-* scripts share: CPU from /proc, a free port, a fixed-concurrency loop. */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+/** The measurements run at c8, like the bench cells they explain. */
+export const CONCURRENCY = 8;
+
+/** utime + stime of a process in ms; 0 for one that has exited (a Postgres backend, say). */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs fn(0..n-1) with CONCURRENCY calls in flight. */
+export async function inParallel(n: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
