@@ -3,11 +3,26 @@ import type { FileHandle } from 'node:fs/promises';
 /**
  * Small chunks (HTTP bodies arrive a few KiB at a time, encrypted frames are 64 KiB) are copied into
  * a 1 MiB staging buffer so a 10 MiB body costs ~10 writes, not thousands: on small VMs the
- * syscalls, not the copies, are what cost. Copying on receipt also means we
- * never hold on to a producer's buffer after asking it for the next chunk.
+ * syscalls, not the copies, are what cost. Copying on receipt also means we never hold on to a
+ * producer's buffer after asking it for the next chunk (producers may reuse theirs), which is why
+ * this copies rather than gathering the chunks into one writev.
+ *
+ * Staging buffers are pooled per process: a fresh 1 MiB buffer per put was the largest allocation
+ * left on the large-put path, and that external memory is what drove full-heap collections. The
+ * pool keeps at most MAX_POOLED idle buffers (8 MiB), enough for the usual number of concurrent
+ * puts; a burst beyond that allocates and lets the extras go.
  */
-const FIRST_STAGING_SIZE = 64 * 1024; // small bodies never allocate more
 const STAGING_SIZE = 1024 * 1024;
+const MAX_POOLED = 8;
+const idle: Buffer[] = [];
+
+function acquireStaging(): Buffer {
+  return idle.pop() ?? Buffer.allocUnsafeSlow(STAGING_SIZE);
+}
+
+function releaseStaging(buf: Buffer): void {
+  if (idle.length < MAX_POOLED) idle.push(buf);
+}
 
 async function writeAll(fh: FileHandle, buf: Buffer, length: number): Promise<void> {
   let offset = 0;
@@ -20,28 +35,29 @@ async function writeAll(fh: FileHandle, buf: Buffer, length: number): Promise<vo
 
 /** Streams a put body (see takeBody) into an open file (at its current position) and returns the byte count. */
 export async function writeBodyToFile(fh: FileHandle, body: AsyncIterable<Buffer>): Promise<number> {
-  let staging = Buffer.allocUnsafe(FIRST_STAGING_SIZE);
+  // Taken on the first chunk: an empty body (or one that fails before any data) never holds a buffer.
+  let staging: Buffer | undefined;
   let staged = 0;
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (staged + chunk.length > staging.length && staging.length < STAGING_SIZE) {
-      // The body is not small after all: move to the full-size buffer, keeping what is staged.
-      const bigger = Buffer.allocUnsafe(STAGING_SIZE);
-      staging.copy(bigger, 0, 0, staged);
-      staging = bigger;
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      staging ??= acquireStaging();
+      if (staged > 0 && staged + chunk.length > staging.length) {
+        await writeAll(fh, staging, staged);
+        staged = 0;
+      }
+      if (chunk.length >= staging.length) {
+        await writeAll(fh, chunk, chunk.length);
+      } else {
+        chunk.copy(staging, staged);
+        staged += chunk.length;
+      }
     }
-    if (staged > 0 && staged + chunk.length > staging.length) {
-      await writeAll(fh, staging, staged);
-      staged = 0;
-    }
-    if (chunk.length >= staging.length) {
-      await writeAll(fh, chunk, chunk.length);
-    } else {
-      chunk.copy(staging, staged);
-      staged += chunk.length;
-    }
+    if (staging && staged > 0) await writeAll(fh, staging, staged);
+  } finally {
+    // Every write on it has settled by now (each is awaited), so the next put may reuse it.
+    if (staging) releaseStaging(staging);
   }
-  if (staged > 0) await writeAll(fh, staging, staged);
   return size;
 }
