@@ -133,32 +133,43 @@ BEGIN
   RETURN v_row;
 END $$;
 
--- PutObject. A condition is NULL when absent, else the unquoted entity tags it lists and whether
--- it lists '*'; both are evaluated against the live latest version under the key lock.
+-- If-Match / If-None-Match, evaluated against the live latest version; the caller holds the key
+-- lock, so the check and the publish are one atomic step. A condition is NULL when absent, else
+-- the unquoted entity tags it lists and whether it lists '*'. PutObject and Complete use it.
+CREATE FUNCTION check_write_conditions(p_org text, p_bucket text, p_key text,
+  p_if_match text[], p_if_match_any boolean, p_if_none_match text[], p_if_none_match_any boolean)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_live_etag text;
+  v_live boolean;
+BEGIN
+  IF p_if_match IS NULL AND p_if_none_match IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT unquote_etag(coalesce(etag, '')) INTO v_live_etag FROM object_versions
+   WHERE org_id = p_org AND bucket = p_bucket AND key = p_key AND is_latest AND NOT is_delete_marker;
+  v_live := FOUND;
+  IF p_if_none_match IS NOT NULL AND v_live AND (p_if_none_match_any OR v_live_etag = ANY (p_if_none_match)) THEN
+    PERFORM s3_raise('PreconditionFailed', '{"Condition": "If-None-Match"}');
+  END IF;
+  IF p_if_match IS NOT NULL AND NOT v_live THEN
+    PERFORM s3_raise('NoSuchKey', '{}');
+  END IF;
+  IF p_if_match IS NOT NULL AND NOT (p_if_match_any OR v_live_etag = ANY (p_if_match)) THEN
+    PERFORM s3_raise('PreconditionFailed', '{"Condition": "If-Match"}');
+  END IF;
+END $$;
+
+-- PutObject: bucket and key locked, conditions checked, version published.
 CREATE FUNCTION put_object_version(p_org text, p_bucket text, p_key text, p_new_version_id text,
   p_size bigint, p_etag text, p_headers jsonb, p_user_metadata jsonb, p_checksums jsonb, p_manifest jsonb, p_acl text, p_tags jsonb,
   p_if_match text[], p_if_match_any boolean, p_if_none_match text[], p_if_none_match_any boolean)
 RETURNS object_versions LANGUAGE plpgsql AS $$
 DECLARE
   v_versioning text := lock_bucket_for_write(p_org, p_bucket);
-  v_live_etag text;
-  v_live boolean;
 BEGIN
   PERFORM pg_advisory_xact_lock(object_key_lock_id(p_org, p_bucket, p_key));
-  IF p_if_match IS NOT NULL OR p_if_none_match IS NOT NULL THEN
-    SELECT unquote_etag(coalesce(etag, '')) INTO v_live_etag FROM object_versions
-     WHERE org_id = p_org AND bucket = p_bucket AND key = p_key AND is_latest AND NOT is_delete_marker;
-    v_live := FOUND;
-    IF p_if_none_match IS NOT NULL AND v_live AND (p_if_none_match_any OR v_live_etag = ANY (p_if_none_match)) THEN
-      PERFORM s3_raise('PreconditionFailed', '{"Condition": "If-None-Match"}');
-    END IF;
-    IF p_if_match IS NOT NULL AND NOT v_live THEN
-      PERFORM s3_raise('NoSuchKey', '{}');
-    END IF;
-    IF p_if_match IS NOT NULL AND NOT (p_if_match_any OR v_live_etag = ANY (p_if_match)) THEN
-      PERFORM s3_raise('PreconditionFailed', '{"Condition": "If-Match"}');
-    END IF;
-  END IF;
+  PERFORM check_write_conditions(p_org, p_bucket, p_key, p_if_match, p_if_match_any, p_if_none_match, p_if_none_match_any);
   RETURN publish_object_version(p_org, p_bucket, p_key, v_versioning, p_new_version_id,
     p_size, p_etag, p_headers, p_user_metadata, p_checksums, p_manifest, p_acl, p_tags);
 END $$;

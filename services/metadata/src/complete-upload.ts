@@ -4,10 +4,9 @@ import type { ChecksumAlgorithm, Checksums, CompleteUploadRequest, ManifestPart,
 import { S3Error } from '@excloud/s3-protocol';
 import { combineCrcs, createChecksum, isCombinableCrc } from '@excloud/sigv4';
 import { lockKey, withTransaction } from './db';
-import { latestVersion, lockBucketForWrite, publishVersion } from './object-store';
+import { checkWriteConditions, lockBucketForWrite, publishVersion } from './object-store';
 import { unquoteEtag } from './rows';
 import { dropUpload, findUpload, uploadParts, type PartRow } from './upload-store';
-import { assertWriteConditions } from './write-conditions';
 
 /** Every part but the last must be at least this big, as in S3. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -47,8 +46,7 @@ export async function completeUpload(pool: Pool, orgId: OrgId, bucket: string, k
     }
 
     await lockKey(tx, orgId, bucket, key);
-    const latest = await latestVersion(tx, orgId, bucket, key);
-    assertWriteConditions(req, latest && !latest.is_delete_marker ? latest : undefined);
+    await checkWriteConditions(tx, orgId, bucket, key, req);
 
     const manifest: ManifestPart[] = chosen.map((p) => ({ ...p.blob, etag: p.etag }));
     const version = await publishVersion(tx, orgId, bucket, versioning, {

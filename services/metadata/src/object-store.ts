@@ -136,10 +136,9 @@ export async function lockBucketForWrite(tx: PoolClient, orgId: OrgId, bucket: s
   return r.rows[0]!.versioning;
 }
 
-export async function latestVersion(tx: PoolClient, orgId: OrgId, bucket: string, key: string) {
-  const r = await tx.query<{ etag: string | null; is_delete_marker: boolean }>(
-    'SELECT etag, is_delete_marker FROM object_versions WHERE org_id = $1 AND bucket = $2 AND key = $3 AND is_latest',
-    [orgId, bucket, key],
+/** If-Match / If-None-Match against the live latest version; the caller holds the key lock (Complete). */
+export async function checkWriteConditions(tx: PoolClient, orgId: OrgId, bucket: string, key: string, cond: { ifMatch?: string; ifNoneMatch?: string }): Promise<void> {
+  await refusable(
+    tx.query('SELECT check_write_conditions($1, $2, $3, $4, $5, $6, $7)', [orgId, bucket, key, ...conditionParams(cond.ifMatch), ...conditionParams(cond.ifNoneMatch)]),
   );
-  return r.rows[0];
 }

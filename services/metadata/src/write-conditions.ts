@@ -1,19 +1,4 @@
-import { S3Error } from '@excloud/s3-protocol';
 import { unquoteEtag } from './rows';
-
-/**
- * If-Match / If-None-Match on a write, evaluated against the key's live latest version while the
- * key is locked, so the check and the publish are one atomic step.
- */
-export function assertWriteConditions(cond: { ifMatch?: string; ifNoneMatch?: string }, live: { etag: string | null } | undefined): void {
-  if (cond.ifNoneMatch !== undefined && live && etagListMatches(cond.ifNoneMatch, live.etag ?? '')) {
-    throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-None-Match' });
-  }
-  if (cond.ifMatch !== undefined) {
-    if (!live) throw new S3Error('NoSuchKey');
-    if (!etagListMatches(cond.ifMatch, live.etag ?? '')) throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
-  }
-}
 
 /** An HTTP entity-tag list: `*`, or comma-separated tags compared without quotes (or a weak W/ prefix). */
 export function etagListMatches(condition: string, etag: string): boolean {
