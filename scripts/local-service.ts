@@ -4,7 +4,7 @@
  * stops when told to, and never outlives the supervisor: when the channel closes (the supervisor
  * exited, however it exited) it stops too.
  */
-import { createLogger, type LogLevel } from '@excloud/service-kit';
+import { createLogger, tuneGarbageCollector, type LogLevel } from '@excloud/service-kit';
 import { sendableError, type ChildMessage, type ParentMessage } from './local-ipc';
 import { isServiceName, startService, type RunningService, type ServiceName } from './local-services';
 
@@ -43,6 +43,7 @@ process.on('message', (m: ParentMessage) => {
 process.on('disconnect', () => void stop(ORPHAN_GRACE_MS));
 
 async function main(serviceName: ServiceName): Promise<void> {
+  tuneGarbageCollector();
   const level = (process.env.LOG_LEVEL ?? 'warn') as LogLevel;
   service = await startService(serviceName, process.env, createLogger({ service: serviceName }, { level }));
   await send({ type: 'ready', port: service.port, opsPort: service.opsPort });

@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PORTS, asOrgId } from '@excloud/contracts';
-import { createLogger, createPool, envReader, internalCredentialEnv } from '@excloud/service-kit';
+import { createLogger, createPool, envReader, internalCredentialEnv, tuneGarbageCollector } from '@excloud/service-kit';
 import { createAccessKey, createOrg, findOrg, migrateAuth, parseAuthConfig } from '@excloud/auth';
 import { migrateMetadata } from '@excloud/metadata';
 import { lockDataDir } from './data-dir-lock';
@@ -35,6 +35,7 @@ const stoppers = new Map<ServiceName, () => Promise<void>>();
 const children: ServiceProcess[] = [];
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   const env = envReader();
   const dataDir = path.resolve(env.str('EXCLOUD_DATA_DIR', '.data'));
   const gatewayPort = env.int('PORT', DEFAULT_PORTS.gateway, { min: 0, max: 65535 });

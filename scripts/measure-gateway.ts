@@ -3,10 +3,10 @@
  * starts the real services (one process each, fsync on, fresh database) from a checkout, then
  * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB at concurrency 8 through the bench's client.
  *
- *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR]
+ *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR] [--prof-service NAME]
  *
  * `--root` runs another checkout's services (e.g. main) with this harness, for A/B runs back to
- * back; `--prof DIR` runs the gateway under --cpu-prof (summarise with /work/tools/prof.mjs).
+ * back; `--prof DIR` runs the gateway (or `--prof-service`) under --cpu-prof.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -27,6 +27,7 @@ const ROOT = path.resolve(arg('root', path.resolve(__dirname, '..')));
 const COUNT = Number(arg('count', '400'));
 const CELLS = arg('cells', 'put4k,get4k,head4k,put1m,get1m').split(',');
 const PROF = arg('prof', '');
+const PROF_SERVICE = arg('prof-service', 'gateway');
 const MEASURED: ServiceName[] = ['gateway', 'metadata', 'blob', 'auth'];
 
 async function main(): Promise<void> {
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
     const creds = await createBenchCredentials(config);
     for (const name of SERVICES) {
       const fd = openSync(path.join(blobRoot, `${name}.log`), 'a');
-      const prof = name !== 'gateway' ? [] : [...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+      // GATEWAY_NODE_ARGS: node flags for the profiled service; SERVICE_NODE_ARGS: for every service.
+      const everyService = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const prof = name !== PROF_SERVICE ? everyService : [...everyService, ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
       children.set(
         name,
         spawn(process.execPath, [...prof, '--import', 'tsx', `services/${name}/src/main.ts`], {
@@ -92,11 +95,13 @@ async function main(): Promise<void> {
       const child = children.get(name);
       if (!child || child.exitCode !== null) continue;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill(PROF && name === 'gateway' ? 'SIGTERM' : 'SIGKILL');
+      child.kill(PROF && name === PROF_SERVICE ? 'SIGTERM' : 'SIGKILL');
       await Promise.race([exited, sleep(15_000)]);
     }
     await db.drop().catch(() => undefined);
-    rmSync(blobRoot, { recursive: true, force: true });
+    // MEASURE_KEEP=1 keeps the data directory with each service's log (e.g. for --trace-gc).
+    if (process.env.MEASURE_KEEP) console.error(`kept ${blobRoot}`);
+    else rmSync(blobRoot, { recursive: true, force: true });
   }
 }
 

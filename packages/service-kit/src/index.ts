@@ -12,3 +12,4 @@ export * from './service-credentials';
 export * from './blob-capability';
 export * from './hot-path';
 export * from './ttl-cache';
+export * from './gc-tuning';

@@ -1,8 +1,9 @@
-import { UnmigratedDatabaseError, createLogger, envReader, installShutdown, loadConfigOrExit } from '@excloud/service-kit';
+import { createLogger, envReader, installShutdown, loadConfigOrExit, tuneGarbageCollector, UnmigratedDatabaseError } from '@excloud/service-kit';
 import { parseAuthConfig } from './config';
 import { startAuthService } from './service';
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   const config = loadConfigOrExit('auth', () => parseAuthConfig(envReader()));
   const logger = createLogger({ service: 'auth' }, { level: config.logLevel });
   const service = await startAuthService(config, { logger });

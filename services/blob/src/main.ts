@@ -1,9 +1,10 @@
-import { createLogger, envReader, installShutdown, loadConfigOrExit } from '@excloud/service-kit';
+import { createLogger, envReader, installShutdown, loadConfigOrExit, tuneGarbageCollector } from '@excloud/service-kit';
 import { parseBlobConfig } from './config';
 import { startBlobService } from './service';
 import { startTempSweeper } from './temp-sweep';
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   const config = loadConfigOrExit('blob', () => parseBlobConfig(envReader()));
   const logger = createLogger({ service: 'blob' }, { level: config.logLevel });
   const service = await startBlobService(config, { logger });

@@ -1,8 +1,9 @@
-import { createLogger, envReader, installShutdown, loadConfigOrExit } from '@excloud/service-kit';
+import { createLogger, envReader, installShutdown, loadConfigOrExit, tuneGarbageCollector } from '@excloud/service-kit';
 import { parseGatewayConfig } from './config';
 import { startGatewayService } from './service';
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   const config = loadConfigOrExit('gateway', () => parseGatewayConfig(envReader()));
   const logger = createLogger({ service: 'gateway' }, { level: config.logLevel });
   const service = await startGatewayService(config, { logger });

@@ -1,8 +1,9 @@
-import { createLogger, envReader, installShutdown, loadConfigOrExit } from '@excloud/service-kit';
+import { createLogger, envReader, installShutdown, loadConfigOrExit, tuneGarbageCollector } from '@excloud/service-kit';
 import { parseJanitorConfig } from './config';
 import { startJanitorService } from './service';
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   const config = loadConfigOrExit('janitor', () => parseJanitorConfig(envReader()));
   const logger = createLogger({ service: 'janitor' }, { level: config.logLevel });
   const service = await startJanitorService(config, { logger });

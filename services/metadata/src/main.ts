@@ -1,8 +1,9 @@
-import { createLogger, envReader, installShutdown, loadConfigOrExit } from '@excloud/service-kit';
+import { createLogger, envReader, installShutdown, loadConfigOrExit, tuneGarbageCollector } from '@excloud/service-kit';
 import { parseMetadataConfig } from './config';
 import { startMetadataService } from './service';
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   const config = loadConfigOrExit('metadata', () => parseMetadataConfig(envReader()));
   const logger = createLogger({ service: 'metadata' }, { level: config.logLevel });
   const service = await startMetadataService(config, { logger });

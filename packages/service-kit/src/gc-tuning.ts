@@ -1,0 +1,22 @@
+import v8 from 'node:v8';
+
+/** The V8 flag, and the first Node major whose V8 has it (Node 22's V8 12.4 does not). */
+const EXTERNAL_MEMORY_IN_GLOBAL_LIMIT = '--external-memory-accounted-in-global-limit';
+const FIRST_NODE_WITH_FLAG = 24;
+
+/**
+ * Counts Buffer memory (socket reads, cipher output: memory outside the JS heap) inside V8's
+ * adaptive global heap limit instead of against its fixed external-memory trigger. With the fixed
+ * trigger, a service relaying 1 MiB objects ran a full mark-compact about every 150 ms on a 16 MiB
+ * heap, because every MiB moved allocates a MiB of short-lived Buffers. Measured on Node 24, c8,
+ * CPU per 1 MiB PUT / GET: gateway 2.7 → 1.6 / 2.0 → 1.2 ms, blob 6.2–7.3 → 4.4–5.6 / 2.5 → 1.7 ms.
+ * The heap limits still bound the memory; only how often V8 collects changes.
+ *
+ * Call it first thing in a service process. On an older Node the flag is unknown (V8 would print an
+ * error), so it is not set there. Returns whether it was set.
+ */
+export function tuneGarbageCollector(nodeVersion: string = process.versions.node): boolean {
+  if (Number(nodeVersion.split('.')[0]) < FIRST_NODE_WITH_FLAG) return false;
+  v8.setFlagsFromString(EXTERNAL_MEMORY_IN_GLOBAL_LIMIT);
+  return true;
+}
