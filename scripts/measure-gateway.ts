@@ -3,7 +3,7 @@
  * starts the real services (one process each, fsync on, fresh database) from a checkout, then
  * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB at concurrency 8 through the bench's client.
  *
- *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR] [--prof-service NAME]
+ *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR] [--prof-service NAME] [--get-rounds N]
  *
  * `--root` runs another checkout's services (e.g. main) with this harness, for A/B runs back to
  * back; `--prof DIR` runs the gateway (or `--prof-service`) under --cpu-prof.
@@ -26,6 +26,8 @@ const arg = (name: string, fallback: string) => {
 const ROOT = path.resolve(arg('root', path.resolve(__dirname, '..')));
 const COUNT = Number(arg('count', '400'));
 const CELLS = arg('cells', 'put4k,get4k,head4k,put1m,get1m').split(',');
+/** GETs read every object this many times (a longer read phase to profile). */
+const GET_ROUNDS = Number(arg('get-rounds', '1'));
 const PROF = arg('prof', '');
 const PROF_SERVICE = arg('prof-service', 'gateway');
 const MEASURED: ServiceName[] = ['gateway', 'metadata', 'blob', 'auth'];
@@ -84,10 +86,10 @@ async function main(): Promise<void> {
     const keys = (prefix: string, i: number) => `${prefix}/${i}`;
     const largeCount = Math.max(50, Math.round(COUNT / 4));
     if (CELLS.includes('put4k') || CELLS.includes('get4k') || CELLS.includes('head4k')) await measure('put4k', COUNT, (i) => target.put(keys('s', i), small));
-    if (CELLS.includes('get4k')) await measure('get4k', COUNT, (i) => target.get(keys('s', i), small));
+    if (CELLS.includes('get4k')) await measure('get4k', COUNT * GET_ROUNDS, (i) => target.get(keys('s', i % COUNT), small));
     if (CELLS.includes('head4k')) await measure('head4k', COUNT, (i) => target.head(keys('s', i), small.size));
     if (CELLS.includes('put1m') || CELLS.includes('get1m')) await measure('put1m', largeCount, (i) => target.put(keys('l', i), large));
-    if (CELLS.includes('get1m')) await measure('get1m', largeCount, (i) => target.get(keys('l', i), large));
+    if (CELLS.includes('get1m')) await measure('get1m', largeCount * GET_ROUNDS, (i) => target.get(keys('l', i % largeCount), large));
     target.close();
     console.log(JSON.stringify({ root: ROOT, count: COUNT, result }));
   } finally {

@@ -10,6 +10,7 @@ import { PackStore, type PackIo } from './pack-store';
 import { assertRangeWithin, assertValidBlobId, isValidBlobId, validateListOptions } from './validation';
 import { takeBody } from './body';
 import { writeBodyToFile } from './write-file';
+import { directStaging, openPutFile } from './direct-io';
 import { DirectorySyncer, fsyncDir, noop } from './directory-syncer';
 
 export { DirectorySyncer } from './directory-syncer';
@@ -47,6 +48,8 @@ export interface FilesystemBackendOptions {
   packMaxEntries?: number;
   /** Tests count or fail the pack's syncs through this. */
   packIo?: PackIo;
+  /** Blob files are written with O_DIRECT where the file system allows it (default true; see openPutFile). */
+  directIo?: boolean;
 }
 
 /**
@@ -62,6 +65,8 @@ export class FilesystemBackend implements BlobBackend {
   readonly name = 'fs' as const;
   readonly root: string;
   readonly #fsync: boolean;
+  /** Cleared for good when the file system refuses O_DIRECT. */
+  #directIo: boolean;
   readonly #tmpDir: string;
   readonly #blobsDir: string;
   #ready: Promise<void> | undefined;
@@ -77,6 +82,7 @@ export class FilesystemBackend implements BlobBackend {
   constructor(opts: FilesystemBackendOptions) {
     this.root = resolve(opts.root);
     this.#fsync = opts.fsync ?? true;
+    this.#directIo = opts.directIo ?? true;
     this.#tmpDir = join(this.root, '.tmp');
     this.#blobsDir = join(this.root, 'blobs');
     this.#packMaxBytes = opts.packMaxBytes ?? 0;
@@ -112,11 +118,14 @@ export class FilesystemBackend implements BlobBackend {
     await this.#ensureDirs();
     const tmp = join(this.#tmpDir, `put-${Date.now()}-${randomBytes(8).toString('hex')}`);
     const target = this.#path(opts.id);
-    const fh = await open(tmp, 'wx', 0o640);
+    const staging = this.#directIo ? directStaging.tryAcquire() : undefined;
     let closed = false;
     let renamed = false;
+    let fh: FileHandle | undefined;
     try {
-      const size = await writeBodyToFile(fh, body);
+      const file = await openPutFile(tmp, staging, () => (this.#directIo = false));
+      fh = file.fh;
+      const size = await writeBodyToFile(fh, body, file.staging);
       if (this.#fsync) await fh.sync();
       await fh.close();
       closed = true;
@@ -126,12 +135,15 @@ export class FilesystemBackend implements BlobBackend {
       await this.#pack?.delete(opts.id);
       return { size };
     } catch (err) {
-      if (!closed) await fh.close().catch(() => undefined);
+      if (!closed) await fh?.close().catch(() => undefined);
       await rm(tmp, { force: true }).catch(() => undefined);
       // Ids are never reused, so removing what we just renamed can't hit someone else's blob;
       // a rejected put must not leave a visible blob behind.
       if (renamed) await rm(target, { force: true }).catch(() => undefined);
       throw err;
+    } finally {
+      // Every write from it has settled (writeBodyToFile awaits each one).
+      if (staging) directStaging.release(staging);
     }
   }
 

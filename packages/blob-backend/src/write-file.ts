@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { DIRECT_IO_ALIGNMENT } from './direct-io';
 
 /**
  * Small chunks (HTTP bodies arrive a few KiB at a time, encrypted frames are 64 KiB) are copied into
@@ -33,8 +34,12 @@ async function writeAll(fh: FileHandle, buf: Buffer, length: number): Promise<vo
   }
 }
 
-/** Streams a put body (see takeBody) into an open file (at its current position) and returns the byte count. */
-export async function writeBodyToFile(fh: FileHandle, body: AsyncIterable<Buffer>): Promise<number> {
+/**
+ * Streams a put body (see takeBody) into an open file (at its current position) and returns the byte
+ * count. `directStaging`: the file is open with O_DIRECT and this aligned buffer is the put's own.
+ */
+export async function writeBodyToFile(fh: FileHandle, body: AsyncIterable<Buffer>, directStaging?: Buffer): Promise<number> {
+  if (directStaging) return writeDirect(fh, body, directStaging);
   // Taken on the first chunk: an empty body (or one that fails before any data) never holds a buffer.
   let staging: Buffer | undefined;
   let staged = 0;
@@ -58,6 +63,35 @@ export async function writeBodyToFile(fh: FileHandle, body: AsyncIterable<Buffer
   } finally {
     // Every write on it has settled by now (each is awaited), so the next put may reuse it.
     if (staging) releaseStaging(staging);
+  }
+  return size;
+}
+
+/**
+ * writeBodyToFile for a file opened with O_DIRECT: every write is whole aligned blocks from the
+ * aligned staging buffer, so bodies are always copied (no write straight from a chunk). The last
+ * block is zero-padded and the file then truncated to the body's size.
+ */
+async function writeDirect(fh: FileHandle, body: AsyncIterable<Buffer>, staging: Buffer): Promise<number> {
+  let staged = 0;
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    for (let from = 0; from < chunk.length; ) {
+      const copied = chunk.copy(staging, staged, from);
+      staged += copied;
+      from += copied;
+      if (staged === staging.length) {
+        await writeAll(fh, staging, staged);
+        staged = 0;
+      }
+    }
+  }
+  if (staged > 0) {
+    const padded = Math.ceil(staged / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
+    staging.fill(0, staged, padded);
+    await writeAll(fh, staging, padded);
+    if (padded !== staged) await fh.truncate(size);
   }
   return size;
 }

@@ -8,10 +8,10 @@ function createS3Backend(s3: BlobS3Config): BlobBackend {
   return new S3Backend({ client, bucket: s3.bucket, prefix: s3.prefix });
 }
 
-export function createBlobBackend(config: Pick<BlobConfig, 'backend' | 'fsRoot' | 'fsync' | 'fsPackMaxBytes' | 'fsPackSegmentBytes' | 's3'>): BlobBackend {
+export function createBlobBackend(config: Pick<BlobConfig, 'backend' | 'fsRoot' | 'fsync' | 'fsDirectIo' | 'fsPackMaxBytes' | 'fsPackSegmentBytes' | 's3'>): BlobBackend {
   if (config.backend === 's3') {
     if (!config.s3) throw new Error('BLOB_BACKEND=s3 needs the BLOB_S3_* settings');
     return createS3Backend(config.s3);
   }
-  return new FilesystemBackend({ root: config.fsRoot, fsync: config.fsync, packMaxBytes: config.fsPackMaxBytes, packSegmentBytes: config.fsPackSegmentBytes });
+  return new FilesystemBackend({ root: config.fsRoot, fsync: config.fsync, directIo: config.fsDirectIo, packMaxBytes: config.fsPackMaxBytes, packSegmentBytes: config.fsPackSegmentBytes });
 }

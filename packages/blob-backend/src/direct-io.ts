@@ -1,0 +1,77 @@
+import { constants } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+
+/**
+ * O_DIRECT wants the buffer address, the file offset and the length aligned to the device's logical
+ * block; 4096 covers both 512-byte and 4 KiB-sector disks.
+ */
+export const DIRECT_IO_ALIGNMENT = 4096;
+export const DIRECT_STAGING_SIZE = 1024 * 1024;
+const WASM_PAGE = 64 * 1024;
+
+// The part of the WebAssembly global used here (the project's TS lib has no DOM/wasm typings).
+declare const WebAssembly: { Memory: new (size: { initial: number; maximum: number }) => { buffer: ArrayBuffer } };
+
+/**
+ * Page-aligned 1 MiB staging buffers for direct writes. Node has no aligned allocation, but a
+ * WebAssembly.Memory starts on a page boundary, so the buffers are carved from one (one, because V8
+ * reserves ~10 GiB of address space, not RAM, for each). Pages become resident as puts use them.
+ * When all are taken, a put writes through the page cache instead of waiting: a slow upload holding
+ * a buffer must not stall anyone else.
+ */
+export class AlignedStagingPool {
+  readonly #count: number;
+  readonly #free: Buffer[] = [];
+  #carved = false;
+
+  constructor(count: number) {
+    this.#count = count;
+  }
+
+  tryAcquire(): Buffer | undefined {
+    if (!this.#carved) {
+      this.#carved = true;
+      const pages = (this.#count * DIRECT_STAGING_SIZE) / WASM_PAGE;
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      for (let i = this.#count - 1; i >= 0; i--) this.#free.push(Buffer.from(memory.buffer, i * DIRECT_STAGING_SIZE, DIRECT_STAGING_SIZE));
+    }
+    return this.#free.pop();
+  }
+
+  /** Only once every write from `buf` has settled: the next put overwrites it. */
+  release(buf: Buffer): void {
+    this.#free.push(buf);
+  }
+}
+
+/** One pool per process, shared by every backend in it: 16 concurrent direct puts, 16 MiB at most. */
+export const directStaging = new AlignedStagingPool(16);
+
+/** A put's temp file, opened for direct writes when `staging` is given and the file system takes them. */
+export interface PutFile {
+  fh: FileHandle;
+  /** Set when the file is open with O_DIRECT: write only whole aligned blocks from it. */
+  staging?: Buffer;
+}
+
+/**
+ * Opens a new temp file for a put. Large blobs are written with O_DIRECT: the page-cache copy of a
+ * buffered write cost 1.6–2.0 ms of kernel CPU per MiB on our VMs, against 0.1–0.5 ms direct (and
+ * the bytes of a large blob rarely come back soon enough to be worth caching). A file system that
+ * refuses O_DIRECT (tmpfs, some FUSE and network mounts) answers EINVAL; `onUnsupported` hears it
+ * once and the put goes on buffered.
+ */
+export async function openPutFile(path: string, staging: Buffer | undefined, onUnsupported: () => void, openFile: typeof open = open): Promise<PutFile> {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+  if (staging && constants.O_DIRECT !== undefined) {
+    try {
+      return { fh: await openFile(path, flags | constants.O_DIRECT, 0o640), staging };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+      onUnsupported();
+      // Linux creates the file before it checks O_DIRECT.
+      await rm(path, { force: true });
+    }
+  }
+  return { fh: await openFile(path, flags, 0o640) };
+}
