@@ -16,6 +16,7 @@ import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
 import { Payload } from '../bench/src/payload';
 import { createBenchCredentials, newStackConfig, serviceEnv, tsxRuntime, SERVICES, tail, type ServiceName } from '../bench/src/stack';
 import { S3Target } from '../bench/src/targets/s3-target';
+import { SERVICE_NODE_FLAGS } from '@excloud/service-kit';
 import { cpuMs, inParallel } from './measure-support';
 
 const args = process.argv.slice(2);
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     for (const name of SERVICES) {
       const fd = openSync(path.join(blobRoot, `${name}.log`), 'a');
       // GATEWAY_NODE_ARGS: node flags for the profiled service; SERVICE_NODE_ARGS: for every service.
-      const everyService = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const everyService = [...SERVICE_NODE_FLAGS, ...(process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
       const prof = name !== PROF_SERVICE ? everyService : [...everyService, ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
       children.set(
         name,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { createAccessKey, createOrg, generateTokenKey, parseAuthConfig } from '@excloud/auth';
 import { asOrgId } from '@excloud/contracts';
-import { envReader, generateInternalCredentials, internalCredentialEnv, type InternalCredentials } from '@excloud/service-kit';
+import { SERVICE_NODE_FLAGS, envReader, generateInternalCredentials, internalCredentialEnv, type InternalCredentials } from '@excloud/service-kit';
 import type { RuntimeKind } from './cli';
 import { sleep } from './infra';
 
@@ -50,7 +50,7 @@ export interface StackRuntime {
 export const BENCH_BUILD_DIR = 'build/bench-app';
 
 export function tsxRuntime(): StackRuntime {
-  return { kind: 'node20-tsx', node: process.execPath, cwd: REPO_ROOT, version: process.version, entry: (name) => ['--import', 'tsx', `services/${name}/src/main.ts`] };
+  return { kind: 'node20-tsx', node: process.execPath, cwd: REPO_ROOT, version: process.version, entry: (name) => [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${name}/src/main.ts`] };
 }
 
 /** Fetches Node 24 (scripts/fetch-node24.sh) and compiles the image's tree (scripts/build.mjs, ~12 s). */
@@ -63,7 +63,7 @@ export function prepareRuntime(kind: RuntimeKind, log: (line: string) => void): 
   const built = spawnSync(process.execPath, ['scripts/build.mjs', BENCH_BUILD_DIR], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`scripts/build.mjs failed (exit ${built.status}):\n${`${built.stdout}${built.stderr}`.split('\n').slice(-20).join('\n')}`);
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  return { kind, node, cwd: path.join(REPO_ROOT, BENCH_BUILD_DIR), version, entry: (name) => ['--enable-source-maps', `services/${name}/dist/main.js`] };
+  return { kind, node, cwd: path.join(REPO_ROOT, BENCH_BUILD_DIR), version, entry: (name) => [...SERVICE_NODE_FLAGS, '--enable-source-maps', `services/${name}/dist/main.js`] };
 }
 
 export interface StackConfig {

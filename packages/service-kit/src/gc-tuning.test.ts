@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { tuneGarbageCollector } from './gc-tuning';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS, tuneGarbageCollector } from './gc-tuning';
 
 /** Runs tuneGarbageCollector() in a fresh process of `node`: V8 reports an unknown flag straight to fd 2. */
 function tuneIn(node: string): { status: number | null; stdout: string; stderr: string } {
@@ -26,5 +28,19 @@ describe('tuneGarbageCollector', () => {
     const child = tuneIn(node24!);
     expect(child).toMatchObject({ status: 0, stderr: '' });
     expect(child.stdout.trim()).toBe('true');
+  });
+});
+
+describe('SERVICE_NODE_FLAGS', () => {
+  it('are what the image starts every service with (deploy/excloud.sh cannot import them)', () => {
+    const entrypoint = readFileSync(join(__dirname, '../../../deploy/excloud.sh'), 'utf8');
+    const serviceLine = entrypoint.split('\n').find((l) => l.includes('gateway|auth|metadata|blob|janitor)'));
+    expect(serviceLine).toBeDefined();
+    for (const flag of SERVICE_NODE_FLAGS) expect(serviceLine).toContain(flag);
+  });
+
+  it('are accepted by this Node', () => {
+    const child = spawnSync(process.execPath, [...SERVICE_NODE_FLAGS, '-e', '0'], { encoding: 'utf8' });
+    expect(child).toMatchObject({ status: 0, stderr: '' });
   });
 });
