@@ -22,8 +22,13 @@ export interface BlobBackend {
   readonly name: BlobBackendName;
   /** Stores the body under `id`. When the promise resolves the blob is durable; on rejection nothing is visible. */
   put(opts: { id: string; body: BlobBody }): Promise<{ size: number }>;
-  /** `range` is inclusive and addresses stored bytes; it must lie within the blob (RangeError otherwise). */
-  get(opts: { id: string; range?: { start: number; end: number } }): Promise<NodeJS.ReadableStream>;
+  /**
+   * `range` is inclusive and addresses stored bytes; it must lie within the blob (RangeError otherwise).
+   * `borrow`: the caller is done with each chunk by the time its 'data' handler returns (or before it
+   * takes the next one), so the backend may hand out views of memory it reuses. A permission, not a
+   * promise: backends that cannot reuse memory ignore it.
+   */
+  get(opts: { id: string; range?: { start: number; end: number }; borrow?: boolean }): Promise<NodeJS.ReadableStream>;
   head(opts: { id: string }): Promise<BlobInfo | null>;
   /** Idempotent: deleting a missing id succeeds. */
   delete(opts: { id: string }): Promise<void>;

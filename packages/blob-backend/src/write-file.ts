@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { BufferPool } from './buffer-pool';
 import { DIRECT_IO_ALIGNMENT } from './direct-io';
 
 /**
@@ -13,17 +14,7 @@ import { DIRECT_IO_ALIGNMENT } from './direct-io';
  * pool keeps at most MAX_POOLED idle buffers (8 MiB), enough for the usual number of concurrent
  * puts; a burst beyond that allocates and lets the extras go.
  */
-const STAGING_SIZE = 1024 * 1024;
-const MAX_POOLED = 8;
-const idle: Buffer[] = [];
-
-function acquireStaging(): Buffer {
-  return idle.pop() ?? Buffer.allocUnsafeSlow(STAGING_SIZE);
-}
-
-function releaseStaging(buf: Buffer): void {
-  if (idle.length < MAX_POOLED) idle.push(buf);
-}
+const stagingPool = new BufferPool(1024 * 1024, 8);
 
 async function writeAll(fh: FileHandle, buf: Buffer, length: number): Promise<void> {
   let offset = 0;
@@ -47,7 +38,7 @@ export async function writeBodyToFile(fh: FileHandle, body: AsyncIterable<Buffer
   try {
     for await (const chunk of body) {
       size += chunk.length;
-      staging ??= acquireStaging();
+      staging ??= stagingPool.take();
       if (staged > 0 && staged + chunk.length > staging.length) {
         await writeAll(fh, staging, staged);
         staged = 0;
@@ -62,7 +53,7 @@ export async function writeBodyToFile(fh: FileHandle, body: AsyncIterable<Buffer
     if (staging && staged > 0) await writeAll(fh, staging, staged);
   } finally {
     // Every write on it has settled by now (each is awaited), so the next put may reuse it.
-    if (staging) releaseStaging(staging);
+    if (staging) stagingPool.give(staging);
   }
   return size;
 }

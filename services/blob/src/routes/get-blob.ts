@@ -51,7 +51,8 @@ async function getBlob(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRes
   const opener = openFrames(deps.keyRing, blobId, keyInfo, size, plan, log);
   let source: NodeJS.ReadableStream;
   try {
-    source = await deps.backend.get({ id: blobId, range: plan.storedRange });
+    // sendPlaintext is done with each chunk when its handler returns: the opener decrypts whole frames in place and copies partial ones.
+    source = await deps.backend.get({ id: blobId, range: plan.storedRange, borrow: true });
   } catch (err) {
     opener.dispose();
     // The manifest promises more stored bytes than exist: the blob is damaged, not the request.
