@@ -110,7 +110,13 @@ export class S3Target implements ObjectTarget {
       const body = done.body.toString('utf8');
       // Complete may answer 200 with an error document (AWS does, for late failures).
       if (/<Error>/.test(body)) throw new Error(`CompleteMultipartUpload failed: ${/<Code>([^<]+)/.exec(body)?.[1] ?? body.slice(0, 100)}`);
-      if (!new RegExp(`-${parts.length}(&quot;|")?</ETag>`).test(body)) throw new Error(`CompleteMultipartUpload ETag is not a ${parts.length}-part ETag`);
+      const multipartEtag = new RegExp(`-${parts.length}(&quot;|")?$`);
+      const etag = /<ETag>([^<]*)<\/ETag>/.exec(body)?.[1];
+      if (etag === '') {
+        // Ceph RGW 16.2 answers Complete with an empty ETag: the object's own must then be the N-part one.
+        const head = await this.send('HEAD', key, [], {}, undefined, UNSIGNED_PAYLOAD, signal);
+        if (!multipartEtag.test(String(head.headers.etag ?? ''))) throw new Error(`the completed object's ETag ${head.headers.etag} is not a ${parts.length}-part ETag`);
+      } else if (etag === undefined || !multipartEtag.test(etag)) throw new Error(`CompleteMultipartUpload ETag is not a ${parts.length}-part ETag`);
     } catch (err) {
       await this.send('DELETE', key, [['uploadId', id]], {}, undefined, UNSIGNED_PAYLOAD).catch(() => undefined);
       throw err;

@@ -11,7 +11,7 @@ import { DIRECT_IO_ALIGNMENT } from './direct-io';
  *
  * Staging buffers are pooled per process: a fresh 1 MiB buffer per put was the largest allocation
  * left on the large-put path, and that external memory is what drove full-heap collections. The
- * pool keeps at most MAX_POOLED idle buffers (8 MiB), enough for the usual number of concurrent
+ * pool keeps at most 8 idle buffers (8 MiB), enough for the usual number of concurrent
  * puts; a burst beyond that allocates and lets the extras go.
  */
 const stagingPool = new BufferPool(1024 * 1024, 8);
