@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sleep } from './infra';
 import { REPO_ROOT, freePort, tail } from './stack';
 
 /**
- * The local-mode command newcomers run (`bash scripts/run-local.sh` ends in `pnpm run local`,
- * i.e. `tsx scripts/local.ts` on the host's Node), on the bench's Postgres database instead of
+ * The local-mode command newcomers run (`bash scripts/run-local.sh` ends in
+ * `node --import tsx scripts/local.ts` on the Node that scripts/local-node.sh picks), on the bench's Postgres database instead of
  * the embedded one, with a data directory and ports of its own so it never meets a developer's
  * `.data`. However many processes local mode starts, all of them are measured: the whole process
  * tree under the command.
@@ -22,14 +22,21 @@ export interface LocalInstance {
   stop(): Promise<void>;
 }
 
-export async function startLocalMode(opts: { databaseUrl: string; dataDir: string; timeoutMs?: number }): Promise<LocalInstance> {
+/** The Node binary scripts/run-local.sh runs local mode on (scripts/local-node.sh). */
+export function localModeNode(): string {
+  const picked = spawnSync('bash', ['scripts/local-node.sh'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const node = picked.stdout?.trim().split('\n').pop() ?? '';
+  if (picked.status !== 0 || !node) throw new Error(`scripts/local-node.sh failed: ${picked.stderr}`);
+  return node;
+}
+
+export async function startLocalMode(opts: { node: string; databaseUrl: string; dataDir: string; timeoutMs?: number }): Promise<LocalInstance> {
   mkdirSync(opts.dataDir, { recursive: true });
   const port = await freePort();
   const logFile = path.join(opts.dataDir, 'local.log');
   const fd = openSync(logFile, 'a');
-  // What `pnpm run local` executes (package.json "local": "tsx scripts/local.ts"), without pnpm's
-  // own process sitting in between.
-  const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/local.ts'], {
+  // What scripts/run-local.sh executes.
+  const child: ChildProcess = spawn(opts.node, ['--import', 'tsx', 'scripts/local.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: opts.databaseUrl, EXCLOUD_DATA_DIR: opts.dataDir, PORT: String(port), REDIS_URL: '', LOG_LEVEL: 'warn' },
     stdio: ['ignore', fd, fd],

@@ -2,6 +2,7 @@
  * `pnpm bench`: our stack (production topology and/or local mode) beside Ceph RGW and nginx, the
  * matrix against each, cell by cell, and bench/RESULTS.md. Never part of the test suite.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { runAll } from './closed-loop';
 import { loadBaseline } from './baseline';
 import type { TargetName } from './cell-result';
 import { REDIS_URL, createBenchDatabase, ensurePostgresAndRedis, type BenchDatabase } from './infra';
-import { startLocalMode, type LocalInstance } from './local-mode';
+import { localModeNode, startLocalMode, type LocalInstance } from './local-mode';
 import { machineInfo, versions } from './machine';
 import { MATRIX, selectCells, type CellDef } from './matrix';
 import { findNginx, startNginx, type NginxInstance } from './nginx';
@@ -149,11 +150,13 @@ async function main(): Promise<void> {
     if (ours.includes('local')) {
       const db = await createBenchDatabase('local');
       res.dbs.push(db);
-      log('starting local mode (tsx scripts/local.ts, what `bash scripts/run-local.sh` runs)');
+      const node = localModeNode();
+      const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+      log(`starting local mode (node --import tsx scripts/local.ts on ${nodeVersion}, what \`bash scripts/run-local.sh\` runs)`);
       checkpoint(res);
-      res.local = await startLocalMode({ databaseUrl: db.url, dataDir: path.join(res.workDir, 'local') });
+      res.local = await startLocalMode({ node, databaseUrl: db.url, dataDir: path.join(res.workDir, 'local') });
       checkpoint(res);
-      topologies.push(`local mode (\`local\`): \`tsx scripts/local.ts\` on ${process.version} (the command newcomers run), DATABASE_URL set, no Redis`);
+      topologies.push(`local mode (\`local\`): \`node --import tsx scripts/local.ts\` on ${nodeVersion} (what \`bash scripts/run-local.sh\`, the command newcomers run, starts), DATABASE_URL set, no Redis`);
       const s3 = new S3Target({ host: '127.0.0.1', port: res.local.port, bucket: DATA_BUCKET, ...res.local.credentials, name: 'local', signedPayload: opts.signedPayload });
       states.local = await s3State(s3, payloads);
       probes.local = localProbe(() => res.local!, db);
