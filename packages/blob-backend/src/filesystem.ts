@@ -44,7 +44,7 @@ export interface FilesystemBackendOptions {
   /**
    * The pack index holds every packed id in memory (about 170 bytes each, measured with
    * `<org>/<yyyymmdd>/<ulid>` ids): past this many, small puts go to files again, so the index
-   * stays under ~85 MB whatever the volume holds.
+   * stays under ~85 MB whatever the volume holds (services run with a 160 MiB heap: SERVICE_NODE_FLAGS).
    */
   packMaxEntries?: number;
   /** Tests count or fail the pack's syncs through this. */
