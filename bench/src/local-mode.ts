@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sleep } from './infra';
@@ -20,14 +20,6 @@ export interface LocalInstance {
   /** Every process of the command's tree, grouped by the service its command line names. */
   groups(): Record<string, number[]>;
   stop(): Promise<void>;
-}
-
-/** The Node binary scripts/run-local.sh runs local mode on (scripts/local-node.sh). */
-export function localModeNode(): string {
-  const picked = spawnSync('bash', ['scripts/local-node.sh'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  const node = picked.stdout?.trim().split('\n').pop() ?? '';
-  if (picked.status !== 0 || !node) throw new Error(`scripts/local-node.sh failed: ${picked.stderr}`);
-  return node;
 }
 
 export async function startLocalMode(opts: { node: string; databaseUrl: string; dataDir: string; timeoutMs?: number }): Promise<LocalInstance> {

@@ -2,7 +2,6 @@
  * `pnpm bench`: our stack (production topology and/or local mode) beside Ceph RGW and nginx, the
  * matrix against each, cell by cell, and bench/RESULTS.md. Never part of the test suite.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { runAll } from './closed-loop';
 import { loadBaseline } from './baseline';
 import type { TargetName } from './cell-result';
 import { REDIS_URL, createBenchDatabase, ensurePostgresAndRedis, type BenchDatabase } from './infra';
-import { localModeNode, startLocalMode, type LocalInstance } from './local-mode';
+import { startLocalMode, type LocalInstance } from './local-mode';
 import { machineInfo, versions } from './machine';
 import { MATRIX, selectCells, type CellDef } from './matrix';
 import { findNginx, startNginx, type NginxInstance } from './nginx';
@@ -25,7 +24,7 @@ import { userPath } from './render';
 import { renderReport } from './report';
 import { RGW_ACCESS_KEY, RGW_REGION, RGW_SECRET_KEY, findRgw, killDaemonsUnder, startRgw, type RgwInstance } from './rgw';
 import type { CellRun, RunRecord } from './run-record';
-import { SERVICES, Stack, createBenchCredentials, migrate, newStackConfig, prepareRuntime, type StackConfig, type StackRuntime } from './stack';
+import { SERVICES, Stack, createBenchCredentials, migrate, newStackConfig, nodeFromScript, nodeVersion, prepareRuntime, type StackConfig, type StackRuntime } from './stack';
 import { NginxTarget } from './targets/nginx-target';
 import { S3Target } from './targets/s3-target';
 import { TargetState } from './workloads';
@@ -150,13 +149,14 @@ async function main(): Promise<void> {
     if (ours.includes('local')) {
       const db = await createBenchDatabase('local');
       res.dbs.push(db);
-      const node = localModeNode();
-      const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-      log(`starting local mode (node --import tsx scripts/local.ts on ${nodeVersion}, what \`bash scripts/run-local.sh\` runs)`);
+      // The Node that scripts/run-local.sh runs local mode on.
+      const node = nodeFromScript('scripts/local-node.sh');
+      const version = nodeVersion(node);
+      log(`starting local mode (node --import tsx scripts/local.ts on ${version}, what \`bash scripts/run-local.sh\` runs)`);
       checkpoint(res);
       res.local = await startLocalMode({ node, databaseUrl: db.url, dataDir: path.join(res.workDir, 'local') });
       checkpoint(res);
-      topologies.push(`local mode (\`local\`): \`node --import tsx scripts/local.ts\` on ${nodeVersion} (what \`bash scripts/run-local.sh\`, the command newcomers run, starts), DATABASE_URL set, no Redis`);
+      topologies.push(`local mode (\`local\`): \`node --import tsx scripts/local.ts\` on ${version} (what \`bash scripts/run-local.sh\`, the command newcomers run, starts), DATABASE_URL set, no Redis`);
       const s3 = new S3Target({ host: '127.0.0.1', port: res.local.port, bucket: DATA_BUCKET, ...res.local.credentials, name: 'local', signedPayload: opts.signedPayload });
       states.local = await s3State(s3, payloads);
       probes.local = localProbe(() => res.local!, db);

@@ -53,17 +53,26 @@ export function tsxRuntime(): StackRuntime {
   return { kind: 'node20-tsx', node: process.execPath, cwd: REPO_ROOT, version: process.version, entry: (name) => [...SERVICE_NODE_FLAGS, '--import', 'tsx', `services/${name}/src/main.ts`] };
 }
 
+/** The Node binary a script of ours prints on its last line (scripts/fetch-node24.sh, scripts/local-node.sh). */
+export function nodeFromScript(script: string): string {
+  const run = spawnSync('bash', [script], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const node = run.stdout?.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !node) throw new Error(`${script} failed: ${run.stderr}`);
+  return node;
+}
+
+export function nodeVersion(node: string): string {
+  return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
+
 /** Fetches Node 24 (scripts/fetch-node24.sh) and compiles the image's tree (scripts/build.mjs, ~12 s). */
 export function prepareRuntime(kind: RuntimeKind, log: (line: string) => void): StackRuntime {
   if (kind === 'node20-tsx') return tsxRuntime();
   log('fetching Node 24 and compiling the production build (scripts/build.mjs)');
-  const fetched = spawnSync('bash', ['scripts/fetch-node24.sh'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  const node = fetched.stdout?.trim().split('\n').pop() ?? '';
-  if (fetched.status !== 0 || !node) throw new Error(`scripts/fetch-node24.sh failed: ${fetched.stderr}`);
+  const node = nodeFromScript('scripts/fetch-node24.sh');
   const built = spawnSync(process.execPath, ['scripts/build.mjs', BENCH_BUILD_DIR], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`scripts/build.mjs failed (exit ${built.status}):\n${`${built.stdout}${built.stderr}`.split('\n').slice(-20).join('\n')}`);
-  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  return { kind, node, cwd: path.join(REPO_ROOT, BENCH_BUILD_DIR), version, entry: (name) => [...SERVICE_NODE_FLAGS, '--enable-source-maps', `services/${name}/dist/main.js`] };
+  return { kind, node, cwd: path.join(REPO_ROOT, BENCH_BUILD_DIR), version: nodeVersion(node), entry: (name) => [...SERVICE_NODE_FLAGS, '--enable-source-maps', `services/${name}/dist/main.js`] };
 }
 
 export interface StackConfig {
