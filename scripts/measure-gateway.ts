@@ -1,7 +1,7 @@
 /**
  * CPU per operation of each stack process, from /proc (robust on a busy machine, unlike ops/s):
  * starts the real services (one process each, fsync on, fresh database) from a checkout, then
- * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB at concurrency 8 through the bench's client.
+ * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB (and PUT of 64 MiB) at concurrency 8 through the bench's client.
  *
  *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR] [--prof-service NAME] [--get-rounds N]
  *
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     await target.createBucket();
     const small = Payload.random(4096);
     const large = Payload.random(1024 * 1024);
+    const huge = CELLS.includes('put64m') ? Payload.random(64 * 1024 * 1024) : undefined;
     const result: Record<string, Record<string, number>> = {};
     const measure = async (cell: string, n: number, fn: (i: number) => Promise<void>) => {
       // Warm up: JIT, connections, caches.
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
     if (CELLS.includes('head4k')) await measure('head4k', COUNT, (i) => target.head(keys('s', i), small.size));
     if (CELLS.includes('put1m') || CELLS.includes('get1m')) await measure('put1m', largeCount, (i) => target.put(keys('l', i), large));
     if (CELLS.includes('get1m')) await measure('get1m', largeCount * GET_ROUNDS, (i) => target.get(keys('l', i % largeCount), large));
+    // Per MiB like the others would be per op: 64 MiB objects, COUNT/64 of them (at least 16).
+    if (huge) await measure('put64m', Math.max(16, Math.round(COUNT / 64)), (i) => target.put(keys('h', i), huge));
     target.close();
     console.log(JSON.stringify({ root: ROOT, count: COUNT, result }));
   } finally {

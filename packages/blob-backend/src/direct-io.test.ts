@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlignedStagingPool, DIRECT_STAGING_SIZE, directStaging, openPutFile } from './direct-io';
 import { FilesystemBackend } from './filesystem';
@@ -62,6 +62,62 @@ describe('direct I/O', () => {
       expect((await readFile(path)).equals(data)).toBe(true);
     },
   );
+
+  it('pulls the next chunks while a direct write is in flight, and writes in order', async () => {
+    // A file whose writes finish only when the test says so: pulling must go on meanwhile.
+    const writes: { position: number; data: Buffer; done: () => void }[] = [];
+    const fh = {
+      write: (buf: Buffer, offset: number, length: number, position: number) =>
+        new Promise((resolve) => writes.push({ position, data: Buffer.from(buf.subarray(offset, offset + length)), done: () => resolve({ bytesWritten: length }) })),
+      truncate: async () => undefined,
+    } as unknown as FileHandle;
+    const data = randomBytes(DIRECT_STAGING_SIZE * 2);
+    let pulled = 0;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for (let off = 0; off < data.length; off += 65_536) {
+        pulled += 65_536;
+        yield data.subarray(off, off + 65_536);
+      }
+    }
+    const staging = Buffer.alloc(DIRECT_STAGING_SIZE);
+    const result = writeBodyToFile(fh, counted(), staging);
+    await new Promise((r) => setImmediate(r));
+    // The first half is being written and the second half filled; nothing overwrites the first.
+    expect(writes).toHaveLength(1);
+    expect(pulled).toBe(DIRECT_STAGING_SIZE);
+    for (let i = 0; writes.length > i; i++) {
+      writes[i]!.done();
+      for (let t = 0; t < 5; t++) await new Promise((r) => setImmediate(r));
+    }
+    await expect(result).resolves.toBe(data.length);
+    expect(writes.map((w) => w.position)).toEqual([0, 1, 2, 3].map((i) => (i * DIRECT_STAGING_SIZE) / 2));
+    expect(Buffer.concat(writes.map((w) => w.data)).equals(data)).toBe(true);
+  });
+
+  it('rejects with a failed direct write, and returns only once no write reads the staging buffer', async () => {
+    let pending = 0;
+    const fh = {
+      write: async () => {
+        pending += 1;
+        await new Promise((r) => setTimeout(r, 20));
+        pending -= 1;
+        throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+      },
+    } as unknown as FileHandle;
+    async function* body(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(DIRECT_STAGING_SIZE / 2);
+      yield Buffer.alloc(100);
+      // The body fails while the first write is still in flight.
+      throw new Error('client went away');
+    }
+    await expect(writeBodyToFile(fh, body(), Buffer.alloc(DIRECT_STAGING_SIZE))).rejects.toThrow('client went away');
+    expect(pending).toBe(0);
+    async function* longer(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 4; i++) yield Buffer.alloc(DIRECT_STAGING_SIZE / 2);
+    }
+    await expect(writeBodyToFile(fh, longer(), Buffer.alloc(DIRECT_STAGING_SIZE))).rejects.toThrow('EIO');
+    expect(pending).toBe(0);
+  });
 
   it('falls back to a buffered file where the file system refuses O_DIRECT', async () => {
     // What Linux does on such a file system (some FUSE and network mounts): create, then EINVAL.

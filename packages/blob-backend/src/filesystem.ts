@@ -54,9 +54,12 @@ export interface FilesystemBackendOptions {
 }
 
 /**
- * Blobs as files under `<root>/blobs/<id>`. A put is written to `<root>/.tmp/`, fsynced, renamed
- * into place and the directory fsynced — so a blob is either absent or complete, including after a
- * crash, and a resolved put survives power loss. Crash leftovers in `.tmp` are removed by sweepTemp.
+ * Blobs as files under `<root>/blobs/<id>`. A put is written to `<root>/.tmp/`, renamed into place,
+ * and then the file and its directory are fsynced together: readers see a blob absent or complete,
+ * and a resolved put survives power loss. A crash before a put resolves may leave its blob partly
+ * written under its id; ids are never reused and a blob is referenced only after its put resolved,
+ * so that is an orphan like any other and the janitor's sweep removes it. Crash leftovers in `.tmp`
+ * are removed by sweepTemp.
  *
  * With `packMaxBytes`, small bodies skip the file create and both fsyncs: they are appended to
  * segment files under `<root>/pack/` with group commit (see PackStore). An id lives in one layout
@@ -127,12 +130,13 @@ export class FilesystemBackend implements BlobBackend {
       const file = await openPutFile(tmp, staging, () => (this.#directIo = false));
       fh = file.fh;
       const size = await writeBodyToFile(fh, body, file.staging);
-      if (this.#fsync) await fh.sync();
-      await fh.close();
-      closed = true;
       const created = await this.#renameIntoPlace(tmp, target);
       renamed = true;
-      if (this.#fsync) await this.#syncNewEntries(dirname(target), created);
+      // The bytes and the new name are flushed at once, not one after the other: the put is answered
+      // only when both are durable, and until then no metadata row names this (never reused) id.
+      if (this.#fsync) await Promise.all([fh.datasync(), this.#syncNewEntries(dirname(target), created)]);
+      await fh.close();
+      closed = true;
       await this.#pack?.delete(opts.id);
       return { size };
     } catch (err) {
