@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       const wall = Date.now() - t0;
       const row: Record<string, number> = {};
       MEASURED.forEach((s, i) => (row[s] = +((cpuMs(children.get(s)!.pid!) - before[i]!) / n).toFixed(3)));
-      row.opsPerSec = Math.round((n * 1000) / wall);
+      row.opsPerSec = +((n * 1000) / wall).toFixed(1);
       result[cell] = row;
     };
     const keys = (prefix: string, i: number) => `${prefix}/${i}`;

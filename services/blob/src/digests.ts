@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { checksumAlgorithmOf, type ChecksumAlgorithm, type Checksums } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import { createChecksum, type Checksum } from '@excloud/sigv4';
+import { Md5Job } from './md5-thread';
 
 export interface PlaintextDigests {
   size: number;
@@ -24,21 +25,26 @@ export interface DigestLimits {
  * before the backend can see it complete: nothing gets stored.
  */
 export class BodyDigests {
-  readonly #md5: Hash = createHash('md5');
+  /** Inline for small bodies; on the MD5 thread (see md5-thread.ts) when the route asks for it. */
+  readonly #md5: Hash | Md5Job;
   readonly #checksums: Array<[ChecksumAlgorithm, Checksum]>;
   readonly #wantSha256Checksum: boolean;
   readonly #limits: DigestLimits;
   #size = 0;
 
-  constructor(algorithms: readonly ChecksumAlgorithm[], limits: DigestLimits = {}) {
+  constructor(algorithms: readonly ChecksumAlgorithm[], limits: DigestLimits = {}, md5?: Md5Job) {
+    this.#md5 = md5 ?? createHash('md5');
     // Hashing 64 MiB costs ~100 ms of CPU per digest: compute only what someone will read.
     this.#wantSha256Checksum = algorithms.includes('SHA256');
     this.#checksums = [...new Set(algorithms)].map((alg) => [alg, createChecksum(alg)]);
     this.#limits = limits;
   }
 
-  /** Throws the S3Error the caller answers with when the body breaks a limit. */
-  update(chunk: Buffer): void {
+  /**
+   * Throws the S3Error the caller answers with when the body breaks a limit. A promise means the
+   * MD5 thread has no room yet: await it before the next update.
+   */
+  update(chunk: Buffer): Promise<void> | undefined {
     this.#size += chunk.length;
     const { maxSize, contentLength } = this.#limits;
     if (maxSize !== undefined && this.#size > maxSize) {
@@ -47,20 +53,33 @@ export class BodyDigests {
     if (contentLength !== undefined && this.#size > contentLength) {
       throw new S3Error('InvalidRequest', `body is longer than the declared ${contentLength} bytes`);
     }
-    this.#md5.update(chunk);
     for (const [, checksum] of this.#checksums) checksum.update(chunk);
+    if (!(this.#md5 instanceof Md5Job)) {
+      this.#md5.update(chunk);
+      return undefined;
+    }
+    const waiting = this.#md5.update(chunk);
+    // Handled here too: a caller that stops pulling (the backend failed) may never await it.
+    waiting?.catch(() => undefined);
+    return waiting;
   }
 
   /** The body ended: its digests, or IncompleteBody when it is shorter than declared. */
-  finish(): PlaintextDigests {
+  async finish(): Promise<PlaintextDigests> {
     const { contentLength } = this.#limits;
     if (contentLength !== undefined && this.#size < contentLength) {
       throw new S3Error('IncompleteBody', `body ended after ${this.#size} of ${contentLength} bytes`);
     }
+    const md5 = this.#md5 instanceof Md5Job ? await this.#md5.digest() : this.#md5.digest('hex');
     const checksums: Checksums = {};
     for (const [alg, checksum] of this.#checksums) checksums[alg] = checksum.digestBase64();
     const sha256 = this.#wantSha256Checksum ? Buffer.from(checksums.SHA256!, 'base64').toString('hex') : undefined;
-    return { size: this.#size, md5: this.#md5.digest('hex'), sha256, checksums };
+    return { size: this.#size, md5, sha256, checksums };
+  }
+
+  /** The body failed: nothing more will come (frees the MD5 thread's state for it). */
+  abandon(): void {
+    if (this.#md5 instanceof Md5Job) this.#md5.drop();
   }
 }
 

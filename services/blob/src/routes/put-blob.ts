@@ -8,6 +8,10 @@ import { BodyDigests, parseChecksumList, type PlaintextDigests } from '../digest
 import { RequestBodyReader } from '../request-body';
 import { BLOB_HEADERS, header, optionalSize } from '../request-headers';
 import { authorizeBlob, type BlobRouteDeps } from './deps';
+import { md5Thread } from '../md5-thread';
+
+/** Bodies at least this large have their MD5 computed on the MD5 thread (see md5-thread.ts). */
+export const MD5_THREAD_MIN_BYTES = 256 * 1024;
 
 /**
  * PUT /v1/blobs/<id>: plaintext in → digests → encryption → backend, under the id the gateway's
@@ -38,7 +42,9 @@ async function putBlob(deps: BlobRouteDeps, req: IncomingMessage, log: Logger): 
     throw new S3Error('EntityTooLarge', undefined, { ProposedSize: String(contentLength), MaxSizeAllowed: String(maxSize) });
   }
 
-  const digests = new BodyDigests(algorithms, { maxSize, contentLength });
+  // Small bodies hash inline: handing them to the MD5 thread costs more than it saves.
+  const offloadMd5 = contentLength === undefined || contentLength >= MD5_THREAD_MIN_BYTES;
+  const digests = new BodyDigests(algorithms, { maxSize, contentLength }, offloadMd5 ? md5Thread().start() : undefined);
   // Request chunks are fresh buffers per socket read, so the sealer may hold them without copying.
   const { keyInfo, sealer } = openSealer({ ring: deps.keyRing, blobId, borrowInput: true });
   const reader = new RequestBodyReader(req);
@@ -72,6 +78,7 @@ async function putBlob(deps: BlobRouteDeps, req: IncomingMessage, log: Logger): 
  */
 async function* sealedBody(reader: RequestBodyReader, digests: BodyDigests, sealer: FrameSealer, outcome: BodyOutcome): AsyncGenerator<Buffer> {
   const out: Buffer[] = [];
+  let ended = false;
   try {
     for (;;) {
       const chunk = reader.take();
@@ -80,18 +87,23 @@ async function* sealedBody(reader: RequestBodyReader, digests: BodyDigests, seal
         continue;
       }
       if (chunk === null) break;
-      digests.update(chunk);
+      const hashing = digests.update(chunk);
       sealer.update(chunk, out);
       for (const piece of out) yield piece;
       out.length = 0;
+      if (hashing) await hashing;
     }
-    const result = digests.finish();
+    const result = await digests.finish();
     sealer.finish(out);
     for (const piece of out) yield piece;
     outcome.digests = result;
+    ended = true;
   } catch (err) {
     outcome.failure = err;
     throw err;
+  } finally {
+    // Also when the backend stopped pulling (it failed): the body will not be finished.
+    if (!ended) digests.abandon();
   }
 }
 
