@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
-/** The measurements run at c8, like the bench cells they explain. */
-export const CONCURRENCY = 8;
+/** Calls in flight (MEASURE_CONCURRENCY, default 8 like the bench's c8 cells). */
+export const CONCURRENCY = Number(process.env.MEASURE_CONCURRENCY ?? 8);
 
 /** utime + stime of a process in ms; 0 for one that has exited (a Postgres backend, say). */
 export function cpuMs(pid: number): number {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AlignedStagingPool, DIRECT_STAGING_SIZE, directStaging, openPutFile } from './direct-io';
+import { AlignedStagingPool, DIRECT_STAGING_BUFFERS, DIRECT_STAGING_SIZE, directStaging, openPutFile } from './direct-io';
 import { FilesystemBackend } from './filesystem';
 import { tempRoots } from './test-roots';
 import { writeBodyToFile } from './write-file';
@@ -147,8 +147,8 @@ describe('direct I/O', () => {
 
   it('keeps taking puts when more run at once than there are aligned buffers', async () => {
     const fs = new FilesystemBackend({ root: await freshRoot() });
-    const bodies = Array.from({ length: 24 }, (_, i) => randomBytes(200_000 + i));
-    // Each body arrives in two turns, so all 24 puts hold their staging buffer at once.
+    const bodies = Array.from({ length: DIRECT_STAGING_BUFFERS + 8 }, (_, i) => randomBytes(200_000 + i));
+    // Each body arrives in two turns, so all puts hold their staging buffer at once.
     async function* twoTurns(b: Buffer): AsyncGenerator<Buffer> {
       yield b.subarray(0, 100_000);
       await new Promise((r) => setTimeout(r, 20));
@@ -160,9 +160,10 @@ describe('direct I/O', () => {
       for await (const c of await fs.get({ id: `org/20250101/p${i}` })) got.push(c as Buffer);
       expect(Buffer.concat(got).equals(b)).toBe(true);
     }
-    // Every buffer went back: 16 can be taken again.
-    const again = Array.from({ length: 16 }, () => directStaging.tryAcquire());
+    // Every buffer went back: all can be taken again.
+    const again = Array.from({ length: DIRECT_STAGING_BUFFERS }, () => directStaging.tryAcquire());
     expect(again.every(Boolean)).toBe(true);
+    expect(directStaging.tryAcquire()).toBeUndefined();
     for (const b of again) directStaging.release(b!);
   });
 });

@@ -44,8 +44,13 @@ export class AlignedStagingPool {
   }
 }
 
-/** One pool per process, shared by every backend in it: 16 concurrent direct puts, 16 MiB at most. */
-export const directStaging = new AlignedStagingPool(16);
+/**
+ * One pool per process, shared by every backend in it: 32 concurrent direct puts, 32 MiB at most.
+ * With 16, half the puts of the c32 cells went through the page cache (+1.5 ms of kernel CPU per
+ * MiB): PUT 64 MiB c32 327 -> 406 MiB/s with 32, blob RSS 258 MiB there.
+ */
+export const DIRECT_STAGING_BUFFERS = 32;
+export const directStaging = new AlignedStagingPool(DIRECT_STAGING_BUFFERS);
 
 /** A put's temp file, opened for direct writes when `staging` is given and the file system takes them. */
 export interface PutFile {
