@@ -167,6 +167,9 @@ class Exchange implements ParserEvents, BodySource {
   // Bound only for the calls that need them: a plain JSON call allocates no listener.
   private listeners?: { data(chunk: Buffer | string): void; end(): void; error(err: Error): void; close(): void };
   private abortListener?: () => void;
+  /** Request body chunks waiting for this turn's write (see onStreamData). */
+  private batch: Buffer[] = [];
+  private batched = 0;
 
   constructor(
     private readonly pool: ConnectionPool,
@@ -350,14 +353,32 @@ class Exchange implements ParserEvents, BodySource {
     stream.off('close', l.close);
   }
 
+  /**
+   * Chunks that arrive in one turn of the event loop (a socket read gives at most 64 KiB, and one
+   * readable event often gives several) go out as one HTTP chunk in one writev: fewer syscalls
+   * here and fewer wake-ups of the receiving service.
+   */
   private onStreamData(chunk: Buffer | string): void {
-    const socket = this.conn?.socket;
-    if (!socket || this.done) return;
+    if (!this.conn || this.done) return;
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (buf.length === 0) return;
+    if (this.batch.length === 0) setImmediate(flushBatch, this);
+    this.batch.push(buf);
+    this.batched += buf.length;
+  }
+
+  /** Writes the chunks gathered this turn; pauses the body while the socket is full. */
+  flushBatch(): void {
+    const socket = this.conn?.socket;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    const size = this.batched;
+    this.batched = 0;
+    if (!socket || this.done) return;
     socket.cork();
-    socket.write(`${buf.length.toString(16)}\r\n`, 'latin1');
-    socket.write(buf);
+    socket.write(`${size.toString(16)}\r\n`, 'latin1');
+    for (const buf of batch) socket.write(buf);
     const ok = socket.write('\r\n', 'latin1');
     socket.uncork();
     if (!ok) this.req.stream!.pause();
@@ -365,6 +386,7 @@ class Exchange implements ParserEvents, BodySource {
 
   private onStreamEnd(): void {
     if (this.done || !this.conn) return;
+    this.flushBatch();
     this.requestWritten = true;
     this.conn.socket.write('0\r\n\r\n', 'latin1');
   }
@@ -372,6 +394,10 @@ class Exchange implements ParserEvents, BodySource {
 
 function unsafeText(s: string): boolean {
   return s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0;
+}
+
+function flushBatch(ex: Exchange): void {
+  ex.flushBatch();
 }
 
 function onTimeout(ex: Exchange): void {
