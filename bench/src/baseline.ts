@@ -18,6 +18,7 @@ export function baselineOf(r: RunRecord, file: string): Baseline {
     command: r.command,
     commit: r.versions.commit,
     node: r.topologies?.join('; ') ?? `node --import tsx on ${r.versions.node}`,
+    cpu: r.machine.cpu,
     cells: r.cells
       .filter((c) => c.resources && c.summary.ops > 0)
       .map((c) => ({ cell: c.def.id, target: c.target, cpuMsPerOp: Object.fromEntries(Object.entries(c.resources!).map(([g, u]) => [g, u.cpuMs / c.summary.ops])) })),

@@ -145,6 +145,9 @@ export function beforeAfterSection(r: RunRecord): string[] {
     '',
     `ms of CPU per operation from /proc. Before: \`${b.file}\` (\`${b.command}\`, ${b.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit ${b.commit}, ${b.node}). After: this run. "less" is before / after.`,
     '',
+    ...(b.cpu && b.cpu !== r.machine.cpu
+      ? [`**Different machines:** before ran on ${b.cpu}, this run on ${r.machine.cpu}; CPU per operation differs between them by itself, so read "less" as indicative only.`, '']
+      : []),
     ...(rows.length
       ? [`| cell | ${BEFORE_AFTER_GROUPS.join(' | ')} | total | less |`, `|---|${BEFORE_AFTER_GROUPS.map(() => '--:').join('|')}|--:|--:|`, ...rows]
       : ['No cell was measured in both runs.']),

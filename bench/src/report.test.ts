@@ -134,6 +134,12 @@ describe('renderReport', () => {
       expect(md).not.toMatch(/\| HEAD 4 KiB c8 \| 0\.79/);
     });
 
+    it('says so when the baseline ran on another kind of machine, and only then', () => {
+      expect(renderReport(record([withCpu], { baseline: { ...baseline, cpu: 'Other CPU' } }))).toContain('**Different machines:** before ran on Other CPU, this run on Test CPU');
+      expect(renderReport(record([withCpu], { baseline: { ...baseline, cpu: 'Test CPU' } }))).not.toContain('Different machines');
+      expect(renderReport(record([withCpu], { baseline }))).not.toContain('Different machines');
+    });
+
     it('has no before/after section without a baseline', () => {
       expect(renderReport(record([withCpu]))).not.toContain('before → after');
     });
@@ -142,6 +148,7 @@ describe('renderReport', () => {
       const b = baselineOf(record([withCpu, cell('put-4k-c8', 'nginx', 100, 4096)]), 'x.json');
       expect(b.cells).toEqual([{ cell: 'put-4k-c8', target: 'excloud', cpuMsPerOp: { gateway: 1, metadata: 0.5, postgres: 0.5 } }]);
       expect(b.node).toBe('node --import tsx on v20');
+      expect(b.cpu).toBe('Test CPU');
     });
   });
 });

@@ -42,6 +42,8 @@ export interface Baseline {
   command: string;
   commit: string;
   node: string;
+  /** CPU model of the machine it ran on (absent in baselines saved before it was recorded). */
+  cpu?: string;
   cells: BaselineCell[];
 }
 
