@@ -1,6 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
+import { ChunkedBodySender, type ChunkedBodyOwner } from './chunked-body';
 import { ResponseBody, type BodySource } from './response-body';
 import { ResponseParser, type ParsedHead, type ParserEvents } from './response-parser';
 
@@ -150,7 +151,7 @@ class Connection {
   }
 }
 
-class Exchange implements ParserEvents, BodySource {
+class Exchange implements ParserEvents, BodySource, ChunkedBodyOwner {
   private conn?: Connection;
   private parser: ResponseParser;
   private head?: ParsedHead;
@@ -164,12 +165,9 @@ class Exchange implements ParserEvents, BodySource {
   private retried = false;
   private timer?: NodeJS.Timeout;
   private started?: bigint;
-  // Bound only for the calls that need them: a plain JSON call allocates no listener.
-  private listeners?: { data(chunk: Buffer | string): void; end(): void; error(err: Error): void; close(): void };
+  // Only for the calls that stream a body: a plain JSON call allocates no listener.
+  private sender?: ChunkedBodySender;
   private abortListener?: () => void;
-  /** Request body chunks waiting for this turn's write (see onStreamData). */
-  private batch: Buffer[] = [];
-  private batched = 0;
 
   constructor(
     private readonly pool: ConnectionPool,
@@ -180,7 +178,7 @@ class Exchange implements ParserEvents, BodySource {
     this.parser = new ResponseParser(this, req.method === 'HEAD');
     if (req.timeoutMs > 0) this.timer = setTimeout(onTimeout, req.timeoutMs, this).unref();
     if (INTERNAL_CALL_CHANNEL.hasSubscribers) this.started = process.hrtime.bigint();
-    if (req.stream) this.watchStream(req.stream);
+    if (req.stream) this.sender = new ChunkedBodySender(req.stream, this);
     if (req.signal) {
       this.abortListener = () => this.fail(new WireError('internal call aborted', 'aborted'));
       req.signal.addEventListener('abort', this.abortListener, { once: true });
@@ -209,7 +207,7 @@ class Exchange implements ParserEvents, BodySource {
     socket.write(head, 'latin1');
     if (req.body?.length) socket.write(req.body);
     socket.uncork();
-    if (req.stream) req.stream.resume();
+    if (this.sender) this.sender.resume();
     else this.requestWritten = true;
   }
 
@@ -225,7 +223,7 @@ class Exchange implements ParserEvents, BodySource {
   }
 
   onDrain(): void {
-    if (!this.requestWritten && this.req.stream && !this.done) this.req.stream.resume();
+    if (!this.done) this.sender?.resume();
   }
 
   onConnectionClosed(err?: Error): void {
@@ -268,7 +266,7 @@ class Exchange implements ParserEvents, BodySource {
     // A connection whose request body is still being sent (the server answered early) is out of step.
     if (this.head!.close || !this.requestWritten) conn.destroy();
     else this.pool.release(conn);
-    this.unwatchStream();
+    this.sender?.detach();
     if (this.body) {
       this.body.push(null);
       return;
@@ -298,7 +296,7 @@ class Exchange implements ParserEvents, BodySource {
     if (this.done && !this.body) return;
     const wasDone = this.done;
     this.done = true;
-    this.unwatchStream();
+    this.sender?.detach();
     if (this.conn && !wasDone) {
       this.conn.current = undefined;
       this.conn.destroy();
@@ -325,79 +323,21 @@ class Exchange implements ParserEvents, BodySource {
     this.started = undefined;
   }
 
-  // Streamed request bodies: chunked framing, paused while the socket is full.
-  private watchStream(stream: Readable): void {
-    stream.pause();
-    const l = (this.listeners = {
-      data: (chunk: Buffer | string) => this.onStreamData(chunk),
-      end: () => this.onStreamEnd(),
-      error: (err: Error) => this.fail(new WireError(`request body failed: ${err.message}`, 'body', err)),
-      close: () => {
-        if (!this.requestWritten) this.fail(new WireError('request body closed before it ended', 'body'));
-      },
-    });
-    stream.on('data', l.data);
-    stream.on('end', l.end);
-    stream.on('error', l.error);
-    stream.on('close', l.close);
+  bodySocket(): net.Socket | undefined {
+    return this.done ? undefined : this.conn?.socket;
   }
 
-  private unwatchStream(): void {
-    const stream = this.req.stream;
-    const l = this.listeners;
-    if (!stream || !l) return;
-    this.listeners = undefined;
-    stream.off('data', l.data);
-    stream.off('end', l.end);
-    stream.off('error', l.error);
-    stream.off('close', l.close);
+  bodyFailed(message: string, cause?: Error): void {
+    this.fail(new WireError(message, 'body', cause));
   }
 
-  /**
-   * Chunks that arrive in one turn of the event loop (a socket read gives at most 64 KiB, and one
-   * readable event often gives several) go out as one HTTP chunk in one writev: fewer syscalls
-   * here and fewer wake-ups of the receiving service.
-   */
-  private onStreamData(chunk: Buffer | string): void {
-    if (!this.conn || this.done) return;
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (buf.length === 0) return;
-    if (this.batch.length === 0) setImmediate(flushBatch, this);
-    this.batch.push(buf);
-    this.batched += buf.length;
-  }
-
-  /** Writes the chunks gathered this turn; pauses the body while the socket is full. */
-  flushBatch(): void {
-    const socket = this.conn?.socket;
-    const batch = this.batch;
-    if (batch.length === 0) return;
-    this.batch = [];
-    const size = this.batched;
-    this.batched = 0;
-    if (!socket || this.done) return;
-    socket.cork();
-    socket.write(`${size.toString(16)}\r\n`, 'latin1');
-    for (const buf of batch) socket.write(buf);
-    const ok = socket.write('\r\n', 'latin1');
-    socket.uncork();
-    if (!ok) this.req.stream!.pause();
-  }
-
-  private onStreamEnd(): void {
-    if (this.done || !this.conn) return;
-    this.flushBatch();
+  bodyWritten(): void {
     this.requestWritten = true;
-    this.conn.socket.write('0\r\n\r\n', 'latin1');
   }
 }
 
 function unsafeText(s: string): boolean {
   return s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0;
-}
-
-function flushBatch(ex: Exchange): void {
-  ex.flushBatch();
 }
 
 function onTimeout(ex: Exchange): void {
