@@ -1,3 +1,4 @@
+import { readSync, writeSync, writevSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './directory-syncer';
@@ -108,7 +109,7 @@ export class PackStore {
       reader.refs += 1;
       try {
         const fh = await reader.fh;
-        return range ? await readExactly(fh, range.end - range.start + 1, loc.offset + HEADER_BYTES + id.length + range.start) : await readRecordData(fh, id, loc);
+        return range ? readExactly(fh, range.end - range.start + 1, loc.offset + HEADER_BYTES + id.length + range.start) : readRecordData(fh, id, loc);
       } catch (err) {
         // Compaction moved the record and removed its segment between our lookup and our open.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 2) throw err;
@@ -192,7 +193,7 @@ export class PackStore {
       const bytes = items.reduce((n, p) => n + p.record.length, 0);
       if (this.#active!.size > 0 && this.#active!.size + bytes > this.#opts.segmentMaxBytes) await this.#roll();
       const active = this.#active!;
-      await writeAllAt(active.fh, items.map((p) => p.record), active.size);
+      writeAllAt(active.fh, items.map((p) => p.record), active.size);
       if (this.#opts.fsync) {
         this.datasyncs += 1;
         await this.io.datasync(active.fh);
@@ -299,10 +300,16 @@ export class PackStore {
   }
 }
 
-async function readExactly(fh: FileHandle, length: number, position: number): Promise<Buffer> {
+/**
+ * A record is small (packMaxBytes, 64 KiB by default) and was appended through the page cache, so
+ * it is almost always still there: a pread on the event loop costs microseconds, where a trip
+ * through libuv's thread pool wakes a worker thread and then the loop again. That handoff was
+ * most of the blob's kernel time on a GET of 4 KiB at c1. nginx reads files this way by default.
+ */
+function readExactly(fh: FileHandle, length: number, position: number): Buffer {
   const buf = Buffer.allocUnsafe(length);
   for (let got = 0; got < length; ) {
-    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    const bytesRead = readSync(fh.fd, buf, got, length - got, position + got);
     if (bytesRead <= 0) throw new Error(`pack segment is shorter than its index says (at ${position + got})`);
     got += bytesRead;
   }
@@ -310,23 +317,28 @@ async function readExactly(fh: FileHandle, length: number, position: number): Pr
 }
 
 /** A whole-blob read takes the record with it, so the CRC is checked before bytes are served. */
-async function readRecordData(fh: FileHandle, id: string, loc: { offset: number; length: number }): Promise<Buffer> {
-  const record = await readExactly(fh, recordBytes(id.length, loc.length), loc.offset);
+function readRecordData(fh: FileHandle, id: string, loc: { offset: number; length: number }): Buffer {
+  const record = readExactly(fh, recordBytes(id.length, loc.length), loc.offset);
   const header = parseHeader(record, 0);
   if (!header || !crcMatches(record, header)) throw new Error(`pack record of ${id} fails its CRC check`);
   return record.subarray(HEADER_BYTES + id.length);
 }
 
-async function writeAllAt(fh: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+/**
+ * Written on the event loop: a batch lands in the page cache (its fdatasync, the slow part, still
+ * goes to the thread pool), and a thread-pool write per batch cost two thread wakeups per small
+ * PUT at low concurrency. A batch is at most one record per waiting put.
+ */
+function writeAllAt(fh: FileHandle, buffers: Buffer[], position: number): void {
   const total = buffers.reduce((n, b) => n + b.length, 0);
-  const { bytesWritten } = await fh.writev(buffers, position);
+  const bytesWritten = writevSync(fh.fd, buffers, position);
   if (bytesWritten === total) return;
   // A short writev (rare on regular files): finish byte-wise from where it stopped.
   const rest = Buffer.concat(buffers).subarray(bytesWritten);
   for (let done = 0; done < rest.length; ) {
-    const r = await fh.write(rest, done, rest.length - done, position + bytesWritten + done);
-    if (r.bytesWritten <= 0) throw new Error('short write: the file system accepted no bytes');
-    done += r.bytesWritten;
+    const written = writeSync(fh.fd, rest, done, rest.length - done, position + bytesWritten + done);
+    if (written <= 0) throw new Error('short write: the file system accepted no bytes');
+    done += written;
   }
 }
 
