@@ -10,6 +10,7 @@ export {
 } from './backend';
 export { assertValidBlobId, isValidBlobId, MAX_ID_LENGTH } from './validation';
 export { FilesystemBackend, type FilesystemBackendOptions } from './filesystem';
+export { BORROWED_READ_SIZE } from './borrowed-read';
 export type { PackIo } from './pack-store';
 export { readPackedIds, readPackedIdsSync, readSegmentTailsSync, type SegmentTail } from './pack-inspect';
 export { MemoryBackend } from './memory';

@@ -1,7 +1,7 @@
 import { mintCapability } from '@excloud/service-kit';
 import type { OrgId } from '@excloud/contracts';
 import { randomBytes } from 'node:crypto';
-import { MemoryBackend } from '@excloud/blob-backend';
+import { BORROWED_READ_SIZE, MemoryBackend } from '@excloud/blob-backend';
 import type { BlobPutResult, ManifestPart } from '@excloud/contracts';
 import { FRAME_SIZE, TAG_SIZE } from '@excloud/crypto';
 import { InternalClient } from '@excloud/internal-client';
@@ -97,4 +97,10 @@ it('answers 500 InternalError when the key info is not this blob’s', async () 
   await expect(svc.client.get(token, { ...part, encryption: { ...part.encryption, keyId: 'nope' } }, undefined)).rejects.toMatchObject({
     code: 'InternalError',
   });
+});
+
+it('reads stored blobs in whole frames: the filesystem read size is a multiple of the stored frame', () => {
+  // Ranges start on a frame (above), so every borrowed chunk then ends on one too: no frame is
+  // split across chunks and copied to be opened.
+  expect(BORROWED_READ_SIZE % S).toBe(0);
 });
