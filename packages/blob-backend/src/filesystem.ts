@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, createReadStream, type Dirent, fstatSync, openSync, unlinkSync } from 'node:fs';
+import { close, constants, createReadStream, type Dirent, fstatSync, openSync, unlinkSync } from 'node:fs';
 import { access, lstat, type FileHandle, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -181,7 +181,7 @@ export class FilesystemBackend implements BlobBackend {
       const highWaterMark = BORROWED_READ_SIZE;
       return createReadStream('', { fd, highWaterMark, ...(opts.range ? { start: opts.range.start, end: opts.range.end } : {}) });
     } catch (err) {
-      closeSync(fd);
+      close(fd, noop); // the first failure is the one to report, not the close's
       throw err;
     }
   }
