@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
@@ -31,7 +31,22 @@ export class Topology {
     readonly adminToken: string,
   ) {}
 
+  /**
+   * Ports come from freePort(), which cannot hold them: one can be taken (by another listener or an
+   * outgoing connection's ephemeral port) before our service binds it. A start that loses a port
+   * is thrown away and made again on fresh ports.
+   */
   static async start(extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<Topology> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Topology.startOnce(extraEnv);
+      } catch (err) {
+        if (!(err instanceof PortLostError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(extraEnv: Partial<Record<ServiceName, Record<string, string>>>): Promise<Topology> {
     const db = await createTestDatabase();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'excloud-topology-'));
     const ports = { auth: await freePort(), metadata: await freePort(), blob: await freePort(), janitor: await freePort(), gateway: await freePort(), ops: await freePort() };
@@ -62,7 +77,12 @@ export class Topology {
       await pool.end();
     }
     const t = new Topology(db, dataDir, ports, env, credentials, adminToken);
-    for (const name of ORDER) await t.startService(name);
+    try {
+      for (const name of ORDER) await t.startService(name);
+    } catch (err) {
+      await t.stop();
+      throw err;
+    }
     return t;
   }
 
@@ -124,13 +144,24 @@ export class Topology {
   }
 }
 
+/** A service could not listen on its port, or another program answers there. */
+class PortLostError extends Error {}
+
 async function waitHealthy(child: ChildProcess, port: number, name: string, dataDir: string): Promise<void> {
   // Generous: on a loaded shared machine a tsx-compiled service can take a while to boot.
   const deadline = Date.now() + 90_000;
+  const service = name.replace(/\d+$/, ''); // extra gateways are gateway2, gateway3…
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${dataDir}/${name}.log`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return;
+    if (child.exitCode !== null) {
+      const why = `${name} exited with ${child.exitCode}; see ${dataDir}/${name}.log`;
+      throw readFileSync(path.join(dataDir, `${name}.log`), 'utf8').includes('EADDRINUSE') ? new PortLostError(why) : new Error(why);
+    }
+    const answer = await fetch(`http://127.0.0.1:${port}/healthz`)
+      .then(async (r) => (r.ok ? ((await r.json()) as { service?: string }) : undefined))
+      .catch(() => undefined);
+    // Another of our services on this port would answer too: only ours, by name, counts.
+    if (answer?.service === service) return;
+    if (answer) throw new PortLostError(`port ${port} of ${name} answers as ${answer.service}`);
     if (Date.now() > deadline) throw new Error(`${name} did not start`);
     await new Promise((r) => setTimeout(r, 100));
   }
