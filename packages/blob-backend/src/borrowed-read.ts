@@ -5,8 +5,8 @@ import { BufferPool } from './buffer-pool';
 /**
  * About 512 KiB per read: 8x fewer syscalls and stream events than the 64 KiB default, still
  * bounded memory. Exactly 8 stored frames of the blob service's encryption (64 KiB + a 16-byte
- * tag each): reads start on a frame, so every chunk holds whole frames (decrypted in place, none
- * copied across chunks) and a 1 MiB object takes two reads, not three.
+ * tag each): reads start on a frame, so every chunk holds whole frames (none is copied aside to be
+ * joined with the next chunk before it can be opened) and a 1 MiB object takes two reads, not three.
  */
 export const BORROWED_READ_SIZE = 8 * (64 * 1024 + 16);
 const readBuffers = new BufferPool(BORROWED_READ_SIZE, 16);

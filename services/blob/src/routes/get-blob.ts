@@ -51,7 +51,7 @@ async function getBlob(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRes
   const opener = openFrames(deps.keyRing, blobId, keyInfo, size, plan, log);
   let source: NodeJS.ReadableStream;
   try {
-    // sendPlaintext is done with each chunk when its handler returns: the opener decrypts whole frames in place and copies partial ones.
+    // sendPlaintext is done with each chunk when its handler returns: the opener decrypts each frame into new memory and copies partial frames aside.
     source = await deps.backend.get({ id: blobId, range: plan.storedRange, borrow: true });
   } catch (err) {
     opener.dispose();
