@@ -25,6 +25,8 @@ describe('InternalClient over its own connection pool', () => {
   let responseClosedEarly: Promise<void>;
   let markResponseClosedEarly: () => void;
   const big = randomBytes(3 * 1024 * 1024 + 17);
+  // Exactly the response stream's high-water mark: its last chunk both fills the stream and ends the body.
+  const quarter = randomBytes(256 * 1024);
 
   beforeAll(async () => {
     responseClosedEarly = new Promise((r) => (markResponseClosedEarly = r));
@@ -42,7 +44,10 @@ describe('InternalClient over its own connection pool', () => {
         entry.bytes = bytes;
         entry.sha256 = hash.digest('hex');
         entry.complete = true;
-        if (req.url === '/big') {
+        if (req.url === '/quarter') {
+          res.writeHead(200, { 'content-length': quarter.length });
+          res.end(quarter);
+        } else if (req.url === '/big') {
           res.writeHead(200, { 'content-length': big.length });
           res.end(big);
         } else if (req.url === '/endless') {
@@ -93,6 +98,18 @@ describe('InternalClient over its own connection pool', () => {
     res.pipe(slow);
     const got = await readAll(slow);
     expect(got.equals(big)).toBe(true);
+  });
+
+  it('reuses a connection whose body ended while its reader was behind', async () => {
+    const client = new InternalClient(base, 2_000);
+    const res = await client.raw({ method: 'GET', path: '/quarter' });
+    // Nobody reads until the whole body has arrived: the client paused the socket on the last chunk.
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await readAll(res)).equals(quarter)).toBe(true);
+    // The next call takes the same keep-alive connection; a socket left paused would never answer.
+    expect(await client.json({ method: 'GET', path: '/after-quarter' })).toMatchObject({ bytes: 0 });
+    const [a, b] = seen.slice(-2);
+    expect(a!.socket).toBe(b!.socket);
   });
 
   it('parses chunked responses', async () => {

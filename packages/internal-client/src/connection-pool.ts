@@ -265,7 +265,12 @@ class Exchange implements ParserEvents, BodySource, ChunkedBodyOwner {
     conn.current = undefined;
     // A connection whose request body is still being sent (the server answered early) is out of step.
     if (this.head!.close || !this.requestWritten) conn.destroy();
-    else this.pool.release(conn);
+    else {
+      // The chunk that ended the body may also have filled the reader's buffer and paused the
+      // socket; the next exchange on it would never hear its answer.
+      conn.socket.resume();
+      this.pool.release(conn);
+    }
     this.sender?.detach();
     if (this.body) {
       this.body.push(null);
