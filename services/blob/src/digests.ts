@@ -64,17 +64,22 @@ export class BodyDigests {
     return waiting;
   }
 
-  /** The body ended: its digests, or IncompleteBody when it is shorter than declared. */
-  async finish(): Promise<PlaintextDigests> {
+  /**
+   * The body ended: throws IncompleteBody at once when it is shorter than declared, else returns its
+   * digests, which may still wait for the MD5 thread. The caller can store the last frame meanwhile:
+   * the thread's tail and its answer then overlap the backend's final write and flush.
+   */
+  finish(): Promise<PlaintextDigests> {
     const { contentLength } = this.#limits;
     if (contentLength !== undefined && this.#size < contentLength) {
       throw new S3Error('IncompleteBody', `body ended after ${this.#size} of ${contentLength} bytes`);
     }
-    const md5 = this.#md5 instanceof Md5Job ? await this.#md5.digest() : this.#md5.digest('hex');
     const checksums: Checksums = {};
     for (const [alg, checksum] of this.#checksums) checksums[alg] = checksum.digestBase64();
     const sha256 = this.#wantSha256Checksum ? Buffer.from(checksums.SHA256!, 'base64').toString('hex') : undefined;
-    return { size: this.#size, md5, sha256, checksums };
+    const size = this.#size;
+    if (!(this.#md5 instanceof Md5Job)) return Promise.resolve({ size, md5: this.#md5.digest('hex'), sha256, checksums });
+    return this.#md5.digest().then((md5) => ({ size, md5, sha256, checksums }));
   }
 
   /** The body failed: nothing more will come (frees the MD5 thread's state for it). */

@@ -29,7 +29,8 @@ export function putBlobRoute(deps: BlobRouteDeps): HotRoute {
 
 /** What the body generator learned: the digests once the body ended whole, or why it did not. */
 interface BodyOutcome {
-  digests?: PlaintextDigests;
+  /** Settles after the MD5 thread answered, possibly after the backend stored the last frame. */
+  digests?: Promise<PlaintextDigests>;
   failure?: unknown;
 }
 
@@ -61,7 +62,10 @@ async function putBlob(deps: BlobRouteDeps, req: IncomingMessage, log: Logger): 
     sealer.dispose();
   }
 
-  const result = outcome.digests;
+  const result = await outcome.digests?.catch(async (err: unknown) => {
+    await discard(deps, blobId, log);
+    throw err;
+  });
   const expectedStored = result ? ciphertextLength(result.size) : -1;
   if (!result || stored.size !== expectedStored) {
     await discard(deps, blobId, log);
@@ -93,11 +97,13 @@ async function* sealedBody(reader: RequestBodyReader, digests: BodyDigests, seal
       out.length = 0;
       if (hashing) await hashing;
     }
-    const result = await digests.finish();
+    // Not awaited here: the MD5 thread's tail overlaps the backend storing the last frame.
+    outcome.digests = digests.finish();
+    // Read by the route only if the backend succeeds.
+    outcome.digests.catch(() => undefined);
+    ended = true;
     sealer.finish(out);
     for (const piece of out) yield piece;
-    outcome.digests = result;
-    ended = true;
   } catch (err) {
     outcome.failure = err;
     throw err;
