@@ -99,7 +99,12 @@ describe('quotas and usage metering, production topology', () => {
   });
 
   it('the janitor reconciliation reports drift and corrects it', async () => {
-    await pool.query('UPDATE org_usage SET bytes = bytes + 5, buckets = 9 WHERE org_id = $1', [ORG]);
+    // Into one counter stripe (the org's usage is their sum): 5 bytes and 8 buckets too many.
+    await pool.query(
+      `INSERT INTO org_usage AS u (org_id, stripe, bytes, buckets) VALUES ($1, 0, 5, 8)
+       ON CONFLICT (org_id, stripe) DO UPDATE SET bytes = u.bytes + 5, buckets = u.buckets + 8`,
+      [ORG],
+    );
     expect(await t.runJanitor('usageReconcile')).toMatchObject({
       drifted: 1,
       corrected: true,

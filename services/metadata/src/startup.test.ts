@@ -44,7 +44,7 @@ describe('startMetadataService against an unmigrated database', () => {
 
     const pool = new Pool({ connectionString: db.url });
     try {
-      expect(await migrateMetadata(pool)).toEqual(['metadata/001_initial.sql', 'metadata/002_multipart.sql', 'metadata/003_versions_acl.sql', 'metadata/004_tags_cors_completed.sql', 'metadata/005_usage_quotas.sql', 'metadata/006_write_functions.sql']);
+      expect(await migrateMetadata(pool)).toEqual(['metadata/001_initial.sql', 'metadata/002_multipart.sql', 'metadata/003_versions_acl.sql', 'metadata/004_tags_cors_completed.sql', 'metadata/005_usage_quotas.sql', 'metadata/006_write_functions.sql', 'metadata/007_usage_stripes.sql']);
       expect(await migrateMetadata(pool)).toEqual([]);
     } finally {
       await pool.end();

@@ -1,5 +1,6 @@
 import { commitFor, startTestMetadata, type TestMetadata } from './test-support';
 import { getUsageHourly, parseRequestUsage, rollupStorage } from './usage-hourly';
+import { setOrgQuota } from './usage-store';
 
 let t: TestMetadata;
 const HOUR = 3_600_000;
@@ -17,11 +18,11 @@ async function dbHour(): Promise<number> {
   return r.rows[0]!.h.getTime();
 }
 
-/** Puts the org's usage row in a known past state: `bytes` stored since `since`, never rolled up. */
+/** Puts one of the org's counter stripes in a known past state: `bytes` stored since `since`, never rolled up. */
 async function storedSince(org: string, bytes: number, since: Date) {
   await t.pool.query(
-    `INSERT INTO org_usage (org_id, bytes, changed_at, rolled_at) VALUES ($1, $2, $3, $3)
-     ON CONFLICT (org_id) DO UPDATE SET bytes = $2, byte_seconds = 0, hour_start_byte_seconds = 0, rolled_byte_seconds = 0, changed_at = $3, rolled_at = $3`,
+    `INSERT INTO org_usage (org_id, stripe, bytes, changed_at, rolled_at) VALUES ($1, 0, $2, $3, $3)
+     ON CONFLICT (org_id, stripe) DO UPDATE SET bytes = $2, byte_seconds = 0, hour_start_byte_seconds = 0, rolled_byte_seconds = 0, changed_at = $3, rolled_at = $3`,
     [org, bytes, since],
   );
 }
@@ -34,7 +35,7 @@ async function rollAll() {
 
 async function totals(org: string) {
   const rows = await getUsageHourly(t.pool, org, new Date(0), new Date(Date.now() + HOUR));
-  const u = await t.pool.query<{ rolled: string }>('SELECT round(rolled_byte_seconds)::text AS rolled FROM org_usage WHERE org_id = $1', [org]);
+  const u = await t.pool.query<{ rolled: string }>('SELECT round(sum(rolled_byte_seconds))::text AS rolled FROM org_usage WHERE org_id = $1', [org]);
   return { rows, sum: rows.reduce((n, r) => n + Number(r.byteSeconds), 0), rolled: Number(u.rows[0]!.rolled) };
 }
 
@@ -48,7 +49,7 @@ describe('storage rollup (time-weighted bytes)', () => {
     expect(s.rows[0]).toMatchObject({ hour: new Date(h - HOUR).toISOString(), byteSeconds: String(1000 * 1800), averageBytes: 500 });
     expect(s.rows[1]).toMatchObject({ hour: new Date(h).toISOString(), bytesStored: 1000 });
 
-    // A commit changes the bytes; the next rollup adds only what accrued since the last one.
+    // A commit changes the bytes (in its backend's stripe); the next rollup adds only what accrued since the last one.
     const token = await t.tokenFor(org);
     await t.client.createBucket(token, 'b', {});
     await t.client.putObject(token, 'b', commitFor('k', { size: 500 }));
@@ -75,6 +76,8 @@ describe('storage rollup (time-weighted bytes)', () => {
     const h = await dbHour();
     await storedSince(org, 2000, new Date(h - 600_000)); // 2000 bytes for the last 10 min of the previous hour
     const token = await t.tokenFor(org);
+    // An org with a quota commits into stripe 0, the one seeded above.
+    await setOrgQuota(t.pool, org, {});
     await t.client.createBucket(token, 'b', {}); // a change in this hour records the integral at its start
     await t.pool.query('UPDATE org_usage SET bytes = 0 WHERE org_id = $1', [org]); // later bytes must not leak into the closed hour
     await rollAll();

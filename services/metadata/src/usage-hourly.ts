@@ -99,46 +99,67 @@ export async function getUsageHourly(db: Queryable, orgId: string, from: Date, t
  * The part in the current hour is exact: the integral at the hour's start is known (stored by the
  * commit path when a change crosses an hour, or extrapolated when nothing changed since). Only
  * when the rollup did not run for more than an hour is the earlier part spread over the hours it
- * spans in proportion to time. Orgs locked by a commit right now are skipped (SKIP LOCKED) and
- * caught up on the next run, since the integral loses nothing by waiting.
+ * spans in proportion to time. Each counter stripe (migration 007) rolls up its own integral and
+ * the org's hours get their sum; a stripe locked by a commit right now is skipped (SKIP LOCKED)
+ * and caught up on the next run, since the integral loses nothing by waiting.
  */
 export async function rollupStorage(pool: Pool, opts: { afterOrgId?: string; limit: number }): Promise<{ rolled: number; nextAfter: string | null }> {
   return withTransaction(pool, async (tx) => {
-    const picked = await tx.query<{ org_id: string }>(
-      'SELECT org_id FROM org_usage WHERE org_id > $1 ORDER BY org_id LIMIT $2 FOR UPDATE SKIP LOCKED',
-      [opts.afterOrgId ?? '', opts.limit],
+    const orgs = await tx.query<{ org_id: string }>('SELECT DISTINCT org_id FROM org_usage WHERE org_id > $1 ORDER BY org_id LIMIT $2', [
+      opts.afterOrgId ?? '',
+      opts.limit,
+    ]);
+    const ids = orgs.rows.map((r) => r.org_id);
+    // Locked first, read after by a statement of its own: it then sees every commit that held them.
+    const locked = await tx.query<{ org_id: string; stripe: number }>(
+      'SELECT org_id, stripe FROM org_usage WHERE org_id = ANY($1) FOR UPDATE SKIP LOCKED',
+      [ids],
     );
-    const ids = picked.rows.map((r) => r.org_id);
-    if (ids.length > 0) await tx.query(ROLLUP, [ids]);
+    if (locked.rows.length > 0) await tx.query(ROLLUP, [locked.rows.map((r) => r.org_id), locked.rows.map((r) => r.stripe)]);
     return { rolled: ids.length, nextAfter: ids.length === opts.limit ? ids.at(-1)! : null };
   });
 }
 
+// A stripe alone may hold negative counts (see migration 007): only the sums per org are tested.
 const ROLLUP = `
-WITH s AS (
-  SELECT u.org_id, u.bytes, u.objects, u.rolled_byte_seconds, u.rolled_at, t.ts, date_trunc('hour', t.ts, 'UTC') AS h,
+WITH picked AS (
+  SELECT * FROM unnest($1::text[], $2::smallint[]) AS p(org_id, stripe)
+),
+s AS (
+  SELECT u.org_id, u.stripe, u.rolled_byte_seconds, u.rolled_at, t.ts, date_trunc('hour', t.ts, 'UTC') AS h,
          u.byte_seconds + u.bytes * greatest(0, extract(epoch FROM t.ts - u.changed_at)) AS i_now,
          CASE WHEN u.changed_at >= date_trunc('hour', t.ts, 'UTC') THEN u.hour_start_byte_seconds
               ELSE u.byte_seconds + u.bytes * extract(epoch FROM date_trunc('hour', t.ts, 'UTC') - u.changed_at) END AS i_hour
-    FROM org_usage u, (SELECT clock_timestamp() AS ts) t
-   WHERE u.org_id = ANY($1)
+    FROM org_usage u JOIN picked USING (org_id, stripe), (SELECT clock_timestamp() AS ts) t
+),
+total AS (
+  SELECT org_id, sum(bytes) AS bytes, sum(objects) AS objects
+    FROM org_usage WHERE org_id IN (SELECT org_id FROM picked) GROUP BY org_id
+),
+now_part AS (
+  SELECT org_id, h, sum(CASE WHEN rolled_at >= h THEN i_now - rolled_byte_seconds ELSE i_now - i_hour END) AS byte_seconds
+    FROM s GROUP BY org_id, h
+),
+earlier_part AS (
+  SELECT s.org_id, g.hour,
+         sum((s.i_hour - s.rolled_byte_seconds)
+           * extract(epoch FROM least(g.hour + interval '1 hour', s.h) - greatest(g.hour, s.rolled_at))
+           / extract(epoch FROM s.h - s.rolled_at)) AS byte_seconds
+    FROM s CROSS JOIN LATERAL generate_series(date_trunc('hour', s.rolled_at, 'UTC'), s.h - interval '1 hour', interval '1 hour') AS g(hour)
+   WHERE s.rolled_at < s.h AND s.i_hour <> s.rolled_byte_seconds
+   GROUP BY s.org_id, g.hour
 ),
 current_hour AS (
   INSERT INTO usage_hourly AS x (org_id, hour, byte_seconds, bytes_stored, objects)
-  SELECT org_id, h, CASE WHEN rolled_at >= h THEN i_now - rolled_byte_seconds ELSE i_now - i_hour END, bytes, objects
-    FROM s WHERE bytes > 0 OR i_now > rolled_byte_seconds
+  SELECT n.org_id, n.h, n.byte_seconds, t.bytes, t.objects FROM now_part n JOIN total t USING (org_id)
+   WHERE t.bytes > 0 OR n.byte_seconds <> 0
   ON CONFLICT (org_id, hour) DO UPDATE SET
     byte_seconds = x.byte_seconds + EXCLUDED.byte_seconds, bytes_stored = EXCLUDED.bytes_stored, objects = EXCLUDED.objects
 ),
 earlier_hours AS (
   INSERT INTO usage_hourly AS x (org_id, hour, byte_seconds, bytes_stored, objects)
-  SELECT s.org_id, g.hour,
-         (s.i_hour - s.rolled_byte_seconds)
-           * extract(epoch FROM least(g.hour + interval '1 hour', s.h) - greatest(g.hour, s.rolled_at))
-           / extract(epoch FROM s.h - s.rolled_at),
-         s.bytes, s.objects
-    FROM s CROSS JOIN LATERAL generate_series(date_trunc('hour', s.rolled_at, 'UTC'), s.h - interval '1 hour', interval '1 hour') AS g(hour)
-   WHERE s.rolled_at < s.h AND s.i_hour > s.rolled_byte_seconds
+  SELECT e.org_id, e.hour, e.byte_seconds, t.bytes, t.objects FROM earlier_part e JOIN total t USING (org_id)
+   WHERE e.byte_seconds <> 0
   ON CONFLICT (org_id, hour) DO UPDATE SET byte_seconds = x.byte_seconds + EXCLUDED.byte_seconds
 )
-UPDATE org_usage u SET rolled_byte_seconds = s.i_now, rolled_at = s.ts FROM s WHERE u.org_id = s.org_id`;
+UPDATE org_usage u SET rolled_byte_seconds = s.i_now, rolled_at = s.ts FROM s WHERE u.org_id = s.org_id AND u.stripe = s.stripe`;

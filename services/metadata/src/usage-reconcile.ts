@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction } from './db';
-import { applyUsage, type OrgUsage } from './usage-store';
+import { applyUsage, USAGE_STRIPES, type OrgUsage } from './usage-store';
 
 export interface UsageDrift {
   orgId: string;
@@ -10,7 +10,7 @@ export interface UsageDrift {
 
 /**
  * Recomputes each org's counters from its buckets and versions and reports (and, if asked,
- * corrects) any difference. Exact while writes go on: the org's usage row is locked first, so
+ * corrects) any difference. Exact while writes go on: the org's usage rows are locked first, so
  * every commit that changed the counters has committed before the recount reads, and every later
  * one applies its delta on top of the corrected value. A correction goes through applyUsage, so
  * the byte-second integral is advanced with the old value up to the moment of the fix.
@@ -27,9 +27,15 @@ export async function reconcileUsage(
   const drift: UsageDrift[] = [];
   for (const { org_id: orgId } of orgs.rows) {
     const found = await withTransaction(pool, async (tx) => {
-      await tx.query('INSERT INTO org_usage (org_id) VALUES ($1) ON CONFLICT (org_id) DO NOTHING', [orgId]);
+      // Every stripe exists and is locked (see migration 007): a commit that made its first row
+      // now would be counted in the recount but not in the counters.
+      await tx.query(
+        `INSERT INTO org_usage (org_id, stripe) SELECT $1, s FROM generate_series(0, ${USAGE_STRIPES - 1}) AS s ON CONFLICT (org_id, stripe) DO NOTHING`,
+        [orgId],
+      );
       const locked = await tx.query<{ bytes: string; objects: string; buckets: string }>(
-        'SELECT bytes, objects, buckets FROM org_usage WHERE org_id = $1 FOR UPDATE',
+        `SELECT sum(bytes) AS bytes, sum(objects) AS objects, sum(buckets) AS buckets
+           FROM (SELECT bytes, objects, buckets FROM org_usage WHERE org_id = $1 FOR UPDATE) AS stripes`,
         [orgId],
       );
       const actualRow = await tx.query<{ bytes: string; objects: string; buckets: string }>(

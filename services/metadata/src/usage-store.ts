@@ -4,9 +4,14 @@ import type { Queryable } from './db';
 /**
  * Org usage counters and quotas. Counters change inside the commit transaction of whatever they
  * count, with one statement (apply_org_usage: an upsert, then the quota check), issued last so the
- * org row lock it takes is held only until COMMIT: writers of one org serialise there, which is
- * what makes a quota exact under concurrency.
+ * row lock it takes is held only until COMMIT. An org's counters are stripes summed by readers
+ * (migration 007): writers of an org with a quota all take stripe 0 and serialise there, which
+ * is what makes the quota exact under concurrency; writers of other orgs take their backend's
+ * stripe and do not wait for each other.
  */
+
+/** How many counter rows an org has at most (apply_org_usage picks among them). */
+export const USAGE_STRIPES = 16;
 
 export interface UsageDelta {
   bytes?: number;
@@ -48,7 +53,7 @@ function toQuota(r: QuotaRow | null | undefined): OrgQuota {
  * Applies a change to the org's counters inside the caller's transaction and refuses it (the
  * caller's transaction then rolls back) when a quota would be exceeded. Only growth is checked:
  * a delete, or an overwrite with a smaller object, always succeeds, even over a lowered quota.
- * The upsert and the check are apply_org_usage (migration 006), which the write functions call too.
+ * The upsert and the check are apply_org_usage (migrations 006 and 007), which the write functions call too.
  */
 export async function applyUsage(tx: Queryable, orgId: string, delta: UsageDelta, opts: { objectSize?: number; force?: boolean } = {}): Promise<void> {
   const d = { bytes: delta.bytes ?? 0, objects: delta.objects ?? 0, buckets: delta.buckets ?? 0 };
@@ -120,9 +125,13 @@ export async function setOrgQuota(db: Queryable, orgId: string, quota: Partial<O
 
 /** What the org stores now (all versions), as the commits left it. */
 export async function getOrgUsage(db: Queryable, orgId: string): Promise<OrgUsage> {
-  const r = await db.query<{ bytes: string; objects: string; buckets: string }>('SELECT bytes, objects, buckets FROM org_usage WHERE org_id = $1', [orgId]);
-  const row = r.rows[0];
-  return row ? { bytes: Number(row.bytes), objects: Number(row.objects), buckets: Number(row.buckets) } : { bytes: 0, objects: 0, buckets: 0 };
+  // The org's counters are stripes (migration 007): the usage is their sum.
+  const r = await db.query<{ bytes: string; objects: string; buckets: string }>(
+    'SELECT coalesce(sum(bytes), 0) AS bytes, coalesce(sum(objects), 0) AS objects, coalesce(sum(buckets), 0) AS buckets FROM org_usage WHERE org_id = $1',
+    [orgId],
+  );
+  const row = r.rows[0]!;
+  return { bytes: Number(row.bytes), objects: Number(row.objects), buckets: Number(row.buckets) };
 }
 
 /** Per bucket, computed from the versions (not a hot path: for `exc buckets usage`). */

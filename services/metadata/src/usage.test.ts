@@ -97,6 +97,18 @@ describe('quotas', () => {
     expect(await getOrgUsage(t.pool, org)).toEqual({ bytes: 100, objects: 1, buckets: 2 });
   });
 
+  it('spreads the counters of an org without a quota over stripes, and their sum stays exact', async () => {
+    const org = 'usage-spread';
+    const token = await orgWithBucket(org);
+    await Promise.all(Array.from({ length: 12 }, (_, i) => t.client.putObject(token, 'b', commitFor(`k${i}`, { size: 100 + i }))));
+    await Promise.all(Array.from({ length: 4 }, (_, i) => t.client.deleteObject(token, 'b', `k${i}`, undefined)));
+    const stripes = await t.pool.query<{ n: string }>('SELECT count(*) AS n FROM org_usage WHERE org_id = $1', [org]);
+    // Parallel commits ran on several backends, hence several stripes.
+    expect(Number(stripes.rows[0]!.n)).toBeGreaterThan(1);
+    expect(await getOrgUsage(t.pool, org)).toEqual({ bytes: 8 * 100 + (4 + 5 + 6 + 7 + 8 + 9 + 10 + 11), objects: 8, buckets: 1 });
+    await noDrift(org);
+  });
+
   it('is exact under concurrency: 8 parallel writers never overshoot', async () => {
     const org = 'quota-race';
     const token = await orgWithBucket(org);
@@ -115,7 +127,11 @@ describe('reconciliation', () => {
     const token = await orgWithBucket(org);
     await t.client.putObject(token, 'b', commitFor('k', { size: 500 }));
     // Drift of the kind a commit outside the transaction would cause.
-    await t.pool.query('UPDATE org_usage SET bytes = bytes + 7, objects = objects - 1 WHERE org_id = $1', [org]);
+    await t.pool.query(
+      `INSERT INTO org_usage AS u (org_id, stripe, bytes, objects) VALUES ($1, 0, 7, -1)
+       ON CONFLICT (org_id, stripe) DO UPDATE SET bytes = u.bytes + 7, objects = u.objects - 1`,
+      [org],
+    );
     const report = await reconcileUsage(t.pool, { limit: 5000, correct: false });
     expect(report.drift.find((d) => d.orgId === org)).toEqual({ orgId: org, counted: { bytes: 507, objects: 0, buckets: 1 }, actual: { bytes: 500, objects: 1, buckets: 1 } });
     expect(await getOrgUsage(t.pool, org)).toMatchObject({ bytes: 507 });
