@@ -5,7 +5,7 @@ import type { CellDef } from './matrix';
 import { MIB, type PayloadCache } from './payload';
 import { ResourceSampler, type PidGroups } from './process-stats';
 import type { Progress } from './progress';
-import { flushWriteback, waitForQuiet } from './quiet';
+import { waitForQuiet } from './quiet';
 import type { CellRun } from './run-record';
 import type { TimeWindow } from './profile';
 import { prepareCell, type TargetState } from './workloads';
@@ -39,8 +39,6 @@ export async function runCell(def: CellDef, state: TargetState, index: number, e
     env.progress.done(index, summary, def.title);
     return { def, target, summary, window: { startUs: 0, endUs: 0 } };
   }
-  const flushed = flushWriteback();
-  if (flushed.ms >= 1000) env.progress.log(`  wrote back ${Math.round(flushed.bytes / 2 ** 20)} MiB left dirty by earlier cells (${(flushed.ms / 1000).toFixed(1)} s) before ${def.id} on ${target}`);
   const quiet = await waitForQuiet();
   if (!quiet.quiet) env.progress.log(`  the machine was still ${Math.round(quiet.busy * 100)} % busy after ${Math.round(quiet.waitedMs / 1000)} s; ${def.id} on ${target} starts anyway`);
   const sampler = new ResourceSampler();

@@ -1,4 +1,4 @@
-import { cpuJiffies, flushWriteback, unwrittenBytes, waitForQuiet } from './quiet';
+import { cpuJiffies, waitForQuiet } from './quiet';
 
 describe('cpuJiffies', () => {
   it('counts idle and iowait as idle, everything else as busy', () => {
@@ -34,21 +34,5 @@ describe('waitForQuiet', () => {
     expect(r.quiet).toBe(false);
     expect(r.busy).toBeCloseTo(0.8);
     expect(r.waitedMs).toBeGreaterThanOrEqual(30);
-  });
-});
-
-describe('flushWriteback', () => {
-  it('reads dirty and under-writeback bytes from /proc/meminfo', () => {
-    const meminfo = 'MemTotal:       24000000 kB\nDirty:             2048 kB\nWriteback:          512 kB\nWritebackTmp:        99 kB\n';
-    expect(unwrittenBytes(meminfo)).toBe((2048 + 512) * 1024);
-  });
-
-  it('syncs only when more than the threshold is unwritten', () => {
-    let syncs = 0;
-    const sync = () => void syncs++;
-    expect(flushWriteback({ thresholdBytes: 100, unwritten: () => 100, sync })).toEqual({ bytes: 0, ms: 0 });
-    expect(syncs).toBe(0);
-    expect(flushWriteback({ thresholdBytes: 100, unwritten: () => 101, sync }).bytes).toBe(101);
-    expect(syncs).toBe(1);
   });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Busy and total jiffies of all CPUs together, from /proc/stat (idle and iowait count as idle). */
@@ -36,26 +35,4 @@ export async function waitForQuiet(opts: { threshold?: number; sampleMs?: number
     if (waitedMs >= maxMs) return { busy, waitedMs, quiet: false };
     before = after;
   }
-}
-
-/** Page-cache bytes not yet on disk (Dirty + Writeback), from /proc/meminfo. */
-export function unwrittenBytes(meminfo: string = readFileSync('/proc/meminfo', 'utf8')): number {
-  let kib = 0;
-  for (const m of meminfo.matchAll(/^(?:Dirty|Writeback):\s+(\d+) kB$/gm)) kib += Number(m[1]);
-  return kib * 1024;
-}
-
-/**
- * Writes back what a previous cell left dirty, before the next one starts (untimed). Write-back
- * costs little CPU, so waitForQuiet does not see it, but it fills the disk queue: after nginx's
- * PUT 64 MiB c32 (8 GB in 9 s) our GET 64 MiB c1 that came next read behind it, at 98 MiB/s
- * against 440 MiB/s alone. `sync` flushes every file system, whoever wrote.
- */
-export function flushWriteback(opts: { thresholdBytes?: number; unwritten?: () => number; sync?: () => void } = {}): { bytes: number; ms: number } {
-  const { thresholdBytes = 64 * 1024 * 1024, unwritten = unwrittenBytes, sync = () => void spawnSync('sync', { stdio: 'ignore' }) } = opts;
-  const bytes = unwritten();
-  if (bytes <= thresholdBytes) return { bytes: 0, ms: 0 };
-  const start = Date.now();
-  sync();
-  return { bytes, ms: Date.now() - start };
 }

@@ -293,7 +293,7 @@ function methodSection(r: RunRecord): string[] {
     '- Ceph RGW: `../shared/peers/ceph-rgw.sh` (Debian’s Ceph: one monitor, one bluestore OSD on a sparse file on the same disk, radosgw with beast, `tcp_nodelay`), path-style, region `us-east-1`; its CPU is radosgw + ceph-osd + ceph-mon. A single OSD with pool size 1 acknowledges a write once bluestore has it on disk.',
     '- nginx: `nginx-light` from Debian, static GET/HEAD and WebDAV PUT/DELETE (`create_full_put_path`, body temp files on the same filesystem), `worker_processes` = cores, access log off. nginx does not fsync; we do.',
     '- After each PUT-type cell the filesystem is synced (untimed) so one cell’s write-back does not land in the next; objects beyond a 2 GiB budget per size are removed (untimed).',
-    '- Before each cell the bench writes back what earlier cells left dirty in the page cache (`sync` when more than 64 MiB is unwritten), then waits (untimed, up to 20 s) until the machine is under 10 % busy over half a second, so background work a previous cell left behind (a peer’s flush and compaction after its write burst, write-back, our janitor) is not charged to the next cell; a cell that starts on a busy machine says so in the log.',
+    '- Before each cell the bench waits (untimed, up to 20 s) until the machine is under 10 % busy over half a second, so background work a previous cell left behind (a peer’s flush and compaction after its write burst, our janitor) is not charged to the next cell; a cell that starts on a busy machine says so in the log.',
     '- A cell stops issuing requests after its window; requests in flight finish (or are cut after a grace period and reported).',
     ...r.notes.map((n) => `- ${n}`),
   ];
