@@ -43,6 +43,16 @@ export class KeyPool {
     return undefined;
   }
 
+  /** Up to n keys, the oldest first; the pool is unchanged. */
+  sample(n: number): string[] {
+    return this.keys.slice(0, n);
+  }
+
+  /** The key at position i (0 <= i < size). */
+  at(i: number): string {
+    return this.keys[i];
+  }
+
   /** Removes and returns every key (for cleanup). */
   drain(): string[] {
     const all = [...this.keys];

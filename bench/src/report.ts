@@ -294,6 +294,7 @@ function methodSection(r: RunRecord): string[] {
     '- nginx: `nginx-light` from Debian, static GET/HEAD and WebDAV PUT/DELETE (`create_full_put_path`, body temp files on the same filesystem), `worker_processes` = cores, access log off. nginx does not fsync; we do.',
     '- After each PUT-type cell the filesystem is synced (untimed) so one cell’s write-back does not land in the next; objects beyond a 2 GiB budget per size are removed (untimed).',
     '- Before each cell the bench waits (untimed, up to 20 s) until the machine is under 10 % busy over half a second, so background work a previous cell left behind (a peer’s flush and compaction after its write burst, our janitor) is not charged to the next cell; a cell that starts on a busy machine says so in the log.',
+    '- GET and HEAD cells read a fixed working set per size (256 objects of 4 KiB, 64 of 1 MiB, 8 of 64 MiB), each read once (untimed) before the window, so every target serves them from the page cache. This machine kind runs proactive reclaim (DAMON `pageout` of pages untouched for about a minute), so objects written by earlier cells would otherwise be read from disk depending on the order of cells.',
     '- A cell stops issuing requests after its window; requests in flight finish (or are cut after a grace period and reported).',
     ...r.notes.map((n) => `- ${n}`),
   ];

@@ -78,16 +78,20 @@ export async function prepareCell(def: CellDef, state: TargetState, env: Workloa
     case 'get':
     case 'head': {
       const pool = state.pool(def.size);
-      await fill(state, pool, payload!, label, READ_POOL_MIN[label] ?? 64, env);
+      const want = READ_POOL_MIN[label] ?? 64;
+      await fill(state, pool, payload!, label, want, env);
+      const read = (key: string, signal?: AbortSignal) => (def.op === 'get' ? target.get(key, payload!, signal) : target.head(key, def.size, signal));
+      // A fixed working set, read once before the window, so every target's reads come from the
+      // page cache: objects written minutes earlier by other cells may have been paged out (this
+      // kind of machine reclaims pages untouched for a minute), which would make the cell measure
+      // the disk and the order of cells instead of the target.
+      const working = new KeyPool();
+      for (const key of pool.sample(want)) working.add(key);
+      await runAll(working.size, def.size >= 8 * MIB ? 4 : 16, async (i) => read(working.at(i)));
       return {
         step: async (_w, signal) => {
-          const key = pool.borrow()!;
-          try {
-            if (def.op === 'get') await target.get(key, payload!, signal);
-            else await target.head(key, def.size, signal);
-          } finally {
-            pool.release(key);
-          }
+          const key = working.borrow()!;
+          await read(key, signal);
           return { bytes: def.op === 'get' ? def.size : 0 };
         },
       };
