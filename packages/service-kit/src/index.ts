@@ -13,3 +13,4 @@ export * from './blob-capability';
 export * from './hot-path';
 export * from './ttl-cache';
 export * from './gc-tuning';
+export * from './malloc-tuning';
