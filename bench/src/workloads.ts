@@ -91,7 +91,11 @@ export async function prepareCell(def: CellDef, state: TargetState, env: Workloa
       return {
         step: async (_w, signal) => {
           const key = working.borrow()!;
-          await read(key, signal);
+          try {
+            await read(key, signal);
+          } finally {
+            working.release(key);
+          }
           return { bytes: def.op === 'get' ? def.size : 0 };
         },
       };

@@ -18,7 +18,9 @@
  *
  * What it costs: up to 64 MiB freed at the top of the heap stays with the process, so RSS falls
  * more slowly after a burst. In those pairs the largest RSS at 64 MiB c32 was blob 249–273 vs
- * 253–259 MiB and gateway 239–252 vs 251–253 MiB, under issue 5's 300 MiB.
+ * 253–259 MiB and gateway 239–252 vs 251–253 MiB. In a whole bench run the blob reaches more
+ * (309 MiB with these settings, 316 MiB without, against issue 5's 300 MiB): what earlier cells
+ * leave behind, not these settings, is what is over.
  */
 export const SERVICE_MALLOC_TUNABLES = [
   'glibc.malloc.trim_threshold=67108864',
