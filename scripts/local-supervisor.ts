@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { SERVICE_NODE_FLAGS, withServiceMallocTuning } from '@excloud/service-kit';
+import { SERVICE_NODE_FLAGS } from '@excloud/service-kit';
 import { receivedError, type ChildMessage, type ParentMessage } from './local-ipc';
 import type { RunningService, ServiceEnv, ServiceName } from './local-services';
 
@@ -28,7 +28,7 @@ export class ServiceProcess {
     onCrash: (what: string) => void,
   ) {
     // The same loader and flags as local mode, plus what every service process starts with.
-    this.child = fork(ENTRY, [name], { env: withServiceMallocTuning(env), stdio: 'inherit', execArgv: [...process.execArgv, ...SERVICE_NODE_FLAGS] });
+    this.child = fork(ENTRY, [name], { env, stdio: 'inherit', execArgv: [...process.execArgv, ...SERVICE_NODE_FLAGS] });
     let settle: { resolve(s: RunningService): void; reject(e: Error): void } | undefined;
     this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
     const onClosed = (code: number | null, signal: NodeJS.Signals | null) => {

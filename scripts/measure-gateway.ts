@@ -16,7 +16,7 @@ import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
 import { Payload } from '../bench/src/payload';
 import { createBenchCredentials, newStackConfig, serviceEnv, tsxRuntime, SERVICES, tail, type ServiceName } from '../bench/src/stack';
 import { S3Target } from '../bench/src/targets/s3-target';
-import { SERVICE_NODE_FLAGS, withServiceMallocTuning } from '@excloud/service-kit';
+import { SERVICE_NODE_FLAGS } from '@excloud/service-kit';
 import { cpuMs, inParallel } from './measure-support';
 
 const args = process.argv.slice(2);
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
         name,
         spawn(process.execPath, [...prof, '--import', 'tsx', `services/${name}/src/main.ts`], {
           cwd: ROOT,
-          env: withServiceMallocTuning({ ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) }),
+          env: { ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) },
           stdio: ['ignore', fd, fd],
         }),
       );

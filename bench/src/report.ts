@@ -287,7 +287,7 @@ function methodSection(r: RunRecord): string[] {
       '). Bodies are random and precomputed per size; every GET body is compared byte for byte with what was PUT, every PUT ETag with the body MD5.',
     ...(r.topologies?.length
       ? [
-          `- Our stack: ${r.topologies.join('; ')}. Each topology has a fresh Postgres database of its own (its backends are counted apart), filesystem blobs with fsync on, \`LOG_LEVEL=warn\`, the image's Node flags and malloc settings (\`SERVICE_NODE_FLAGS\`, \`SERVICE_MALLOC_TUNABLES\`); production uses Redis, local mode runs the janitor in-process. Local mode's CPU is its whole process tree.`,
+          `- Our stack: ${r.topologies.join('; ')}. Each topology has a fresh Postgres database of its own (its backends are counted apart), filesystem blobs with fsync on, \`LOG_LEVEL=warn\`; production uses Redis, local mode runs the janitor in-process. Local mode's CPU is its whole process tree.`,
         ]
       : ['- Our stack: one `node --import tsx services/<name>/src/main.ts` process per service (gateway, auth, metadata, blob, janitor), a fresh Postgres database, Redis, filesystem blob backend with `BLOB_FSYNC=true`, `LOG_LEVEL=warn`.']),
     '- Ceph RGW: `../shared/peers/ceph-rgw.sh` (Debian’s Ceph: one monitor, one bluestore OSD on a sparse file on the same disk, radosgw with beast, `tcp_nodelay`), path-style, region `us-east-1`; its CPU is radosgw + ceph-osd + ceph-mon. A single OSD with pool size 1 acknowledges a write once bluestore has it on disk.',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { createAccessKey, createOrg, generateTokenKey, parseAuthConfig } from '@excloud/auth';
 import { asOrgId } from '@excloud/contracts';
-import { SERVICE_NODE_FLAGS, envReader, withServiceMallocTuning, generateInternalCredentials, internalCredentialEnv, type InternalCredentials } from '@excloud/service-kit';
+import { SERVICE_NODE_FLAGS, envReader, generateInternalCredentials, internalCredentialEnv, type InternalCredentials } from '@excloud/service-kit';
 import type { RuntimeKind } from './cli';
 import { sleep } from './infra';
 
@@ -190,7 +190,7 @@ export class Stack {
       const profArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfDir, name)}`] : [];
       const child = spawn(config.runtime.node, [...profArgs, ...config.runtime.entry(name)], {
         cwd: config.runtime.cwd,
-        env: withServiceMallocTuning({ ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) }),
+        env: { ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) },
         stdio: ['ignore', fd, fd],
       });
       closeSync(fd);

@@ -13,4 +13,3 @@ export * from './blob-capability';
 export * from './hot-path';
 export * from './ttl-cache';
 export * from './gc-tuning';
-export * from './malloc-tuning';
