@@ -48,11 +48,6 @@ export class KeyPool {
     return this.keys.slice(0, n);
   }
 
-  /** The key at position i (0 <= i < size). */
-  at(i: number): string {
-    return this.keys[i];
-  }
-
   /** Removes and returns every key (for cleanup). */
   drain(): string[] {
     const all = [...this.keys];
