@@ -1,7 +1,7 @@
 /**
  * CPU per operation of each stack process, from /proc (robust on a busy machine, unlike ops/s):
  * starts the real services (one process each, fsync on, fresh database) from a checkout, then
- * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB (and PUT of 64 MiB) at concurrency 8 through the bench's client.
+ * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB (and PUT/GET of 64 MiB) at concurrency 8 through the bench's client.
  *
  *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR] [--prof-service NAME] [--get-rounds N]
  *
@@ -17,7 +17,7 @@ import { Payload } from '../bench/src/payload';
 import { createBenchCredentials, newStackConfig, serviceEnv, tsxRuntime, SERVICES, tail, type ServiceName } from '../bench/src/stack';
 import { S3Target } from '../bench/src/targets/s3-target';
 import { SERVICE_NODE_FLAGS } from '@excloud/service-kit';
-import { cpuMs, inParallel } from './measure-support';
+import { cpuMs, inParallel, rssMib } from './measure-support';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -71,19 +71,25 @@ async function main(): Promise<void> {
     await target.createBucket();
     const small = Payload.random(4096);
     const large = Payload.random(1024 * 1024);
-    const huge = CELLS.includes('put64m') ? Payload.random(64 * 1024 * 1024) : undefined;
+    const huge = CELLS.includes('put64m') || CELLS.includes('get64m') ? Payload.random(64 * 1024 * 1024) : undefined;
     const result: Record<string, Record<string, number>> = {};
     const measure = async (cell: string, n: number, fn: (i: number) => Promise<void>, warmOps = 50) => {
       // Warm up: JIT, connections, caches (GETs read every object once: blobs are written with
       // O_DIRECT, so a first read would measure the disk).
       await inParallel(Math.min(warmOps, n), fn);
       const before = MEASURED.map((s) => cpuMs(children.get(s)!.pid!));
+      const peakRss = new Map<ServiceName, number>();
+      const sampler = setInterval(() => {
+        for (const s of MEASURED) peakRss.set(s, Math.max(peakRss.get(s) ?? 0, rssMib(children.get(s)!.pid!)));
+      }, 100);
       const t0 = Date.now();
-      await inParallel(n, fn);
+      await inParallel(n, fn).finally(() => clearInterval(sampler));
       const wall = Date.now() - t0;
       const row: Record<string, number> = {};
       MEASURED.forEach((s, i) => (row[s] = +((cpuMs(children.get(s)!.pid!) - before[i]!) / n).toFixed(3)));
       row.opsPerSec = +((n * 1000) / wall).toFixed(1);
+      // MEASURE_RSS=1: the largest RSS (MiB) each service reached during the cell, sampled every 100 ms.
+      if (process.env.MEASURE_RSS) for (const [s, mib] of peakRss) row[`${s}RssMib`] = Math.round(mib);
       result[cell] = row;
     };
     const keys = (prefix: string, i: number) => `${prefix}/${i}`;
@@ -94,7 +100,9 @@ async function main(): Promise<void> {
     if (CELLS.includes('put1m') || CELLS.includes('get1m')) await measure('put1m', largeCount, (i) => target.put(keys('l', i), large));
     if (CELLS.includes('get1m')) await measure('get1m', largeCount * GET_ROUNDS, (i) => target.get(keys('l', i % largeCount), large), largeCount);
     // Per MiB like the others would be per op: 64 MiB objects, COUNT/64 of them (at least 16).
-    if (huge) await measure('put64m', Math.max(16, Math.round(COUNT / 64)), (i) => target.put(keys('h', i), huge));
+    const hugeCount = Math.max(16, Math.round(COUNT / 64));
+    if (huge) await measure('put64m', hugeCount, (i) => target.put(keys('h', i), huge));
+    if (huge && CELLS.includes('get64m')) await measure('get64m', hugeCount * GET_ROUNDS, (i) => target.get(keys('h', i % hugeCount), huge), hugeCount);
     target.close();
     console.log(JSON.stringify({ root: ROOT, count: COUNT, result }));
   } finally {

@@ -20,6 +20,16 @@ export function cpuMs(pid: number): number {
   }
 }
 
+/** Resident memory of a process in MiB; 0 for one that has exited. */
+export function rssMib(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const srv = net.createServer().listen(0, '127.0.0.1', () => {

@@ -38,6 +38,31 @@ describe('direct I/O', () => {
     expect(pool.tryAcquire()).toBe(taken[1]);
   });
 
+  it('lets its memory go once every buffer has been back for the idle time, and carves anew on the next put', async () => {
+    const pool = new AlignedStagingPool(2, 20);
+    const a = pool.tryAcquire()!;
+    const b = pool.tryAcquire()!;
+    pool.release(a);
+    await new Promise((r) => setTimeout(r, 60));
+    // One buffer is still out: the memory stays.
+    expect(pool.carved).toBe(true);
+    pool.release(b);
+    expect(pool.carved).toBe(true);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(pool.carved).toBe(false);
+    const fresh = pool.tryAcquire()!;
+    expect(fresh.length).toBe(DIRECT_STAGING_SIZE);
+    expect(fresh.buffer).not.toBe(a.buffer);
+    // A put that arrives within the idle time keeps the memory.
+    pool.release(fresh);
+    await new Promise((r) => setTimeout(r, 5));
+    const again = pool.tryAcquire()!;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(pool.carved).toBe(true);
+    expect(again.buffer).toBe(fresh.buffer);
+    pool.release(again);
+  });
+
   it.each([1, 4095, 4096, 4097, DIRECT_STAGING_SIZE - 1, DIRECT_STAGING_SIZE, DIRECT_STAGING_SIZE * 3 + 12_345])(
     'writes a %i-byte body through O_DIRECT exactly (padded last block truncated away)',
     async (size) => {
