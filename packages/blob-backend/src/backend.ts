@@ -29,6 +29,12 @@ export interface BlobBackend {
    * promise: backends that cannot reuse memory ignore it.
    */
   get(opts: { id: string; range?: { start: number; end: number }; borrow?: boolean }): Promise<NodeJS.ReadableStream>;
+  /**
+   * The blob's stored bytes (or the inclusive range of them) as one Buffer, when the backend keeps
+   * the blob whole in a small piece it can read at once (the filesystem backend's packed blobs);
+   * undefined otherwise, and the caller uses get(). Small reads then skip a stream per request.
+   */
+  getSmall?(opts: { id: string; range?: { start: number; end: number } }): Promise<Buffer | undefined>;
   head(opts: { id: string }): Promise<BlobInfo | null>;
   /** Idempotent: deleting a missing id succeeds. */
   delete(opts: { id: string }): Promise<void>;

@@ -154,14 +154,9 @@ export class FilesystemBackend implements BlobBackend {
 
   async get(opts: { id: string; range?: { start: number; end: number }; borrow?: boolean }): Promise<NodeJS.ReadableStream> {
     assertValidBlobId(opts.id);
-    if (this.#pack) {
-      await this.#pack.ready();
-      const loc = this.#pack.index.get(opts.id);
-      if (loc && opts.range) assertRangeWithin(opts.range, loc.length, opts.id);
-      const data = loc ? await this.#pack.read(opts.id, opts.range) : undefined;
-      // Bytes are in memory already (small by definition), so nothing can change under the reader.
-      if (data) return Readable.from(data.length > 0 ? [data] : []);
-    }
+    // Bytes are in memory already (small by definition), so nothing can change under the reader.
+    const data = await this.getSmall(opts);
+    if (data) return Readable.from(data.length > 0 ? [data] : []);
     // Open first so "not found" is a rejection here rather than an error on the returned stream.
     // Open, stat and close run on the event loop (microseconds on a cached directory entry, as
     // nginx does them): through the thread pool each cost two thread wakeups per GET.
@@ -184,6 +179,17 @@ export class FilesystemBackend implements BlobBackend {
       close(fd, noop); // the first failure is the one to report, not the close's
       throw err;
     }
+  }
+
+  /** A packed blob's bytes, read on the event loop in one piece; undefined for a blob in its own file. */
+  async getSmall(opts: { id: string; range?: { start: number; end: number } }): Promise<Buffer | undefined> {
+    assertValidBlobId(opts.id);
+    if (!this.#pack) return undefined;
+    await this.#pack.ready();
+    const loc = this.#pack.index.get(opts.id);
+    if (!loc) return undefined;
+    if (opts.range) assertRangeWithin(opts.range, loc.length, opts.id);
+    return this.#pack.read(opts.id, opts.range);
   }
 
   async head(opts: { id: string }): Promise<BlobInfo | null> {

@@ -46,6 +46,22 @@ describe('instrumented', () => {
     expect(metrics.seen.map(({ op, ok }) => [op, ok])).toEqual([['list', true], ['list', false]]);
   });
 
+  it('forwards getSmall only where the backend has it, and counts it as a get only when it answered', async () => {
+    expect(instrumented(new MemoryBackend(), recorder()).getSmall).toBeUndefined();
+    const metrics = recorder();
+    const packed = Object.assign(new MemoryBackend(), {
+      getSmall: async ({ id }: { id: string }) => {
+        if (id === 'o/d/broken') throw new Error('segment unreadable');
+        return id === 'o/d/packed' ? Buffer.from('bytes') : undefined;
+      },
+    });
+    const b = instrumented(packed, metrics);
+    expect((await b.getSmall!({ id: 'o/d/packed' }))?.toString()).toBe('bytes');
+    expect(await b.getSmall!({ id: 'o/d/in-a-file' })).toBeUndefined();
+    await expect(b.getSmall!({ id: 'o/d/broken' })).rejects.toThrow('segment unreadable');
+    expect(metrics.seen.map(({ op, ok }) => [op, ok])).toEqual([['get', true], ['get', false]]);
+  });
+
   it('a throwing metrics sink never fails the operation', async () => {
     const b = instrumented(new MemoryBackend(), { observe: () => { throw new Error('sink down'); } });
     await expect(b.put({ id: 'o/d/x', body: Readable.from([Buffer.from('hi')]) })).resolves.toEqual({ size: 2 });

@@ -35,10 +35,24 @@ export function instrumented(backend: BlobBackend, metrics: BlobBackendMetrics):
     }
   };
 
+  const timedSmall = async (fn: () => Promise<Buffer | undefined>): Promise<Buffer | undefined> => {
+    const started = process.hrtime.bigint();
+    try {
+      const result = await fn();
+      if (result) record('get', started, true);
+      return result;
+    } catch (err) {
+      record('get', started, false);
+      throw err;
+    }
+  };
+
   return {
     name: backend.name,
     put: (opts) => timed('put', () => backend.put(opts)),
     get: (opts) => timed('get', () => backend.get(opts)),
+    // Counted as a get only when it answered: otherwise the caller's get() is the one to count.
+    getSmall: backend.getSmall && ((opts) => timedSmall(() => backend.getSmall!(opts))),
     head: (opts) => timed('head', () => backend.head(opts)),
     delete: (opts) => timed('delete', () => backend.delete(opts)),
     check: () => timed('check', () => backend.check()),

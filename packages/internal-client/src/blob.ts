@@ -68,7 +68,7 @@ export class BlobClient {
     const path = BLOB_ROUTES.blob(blobId);
     if (opts.contentLength !== undefined && opts.contentLength <= SMALL_BODY_BYTES) {
       // Small bodies are gathered first and sent with the request head in one write.
-      const whole = await collect(body);
+      const whole = await collectBody(body);
       return this.http.json<BlobPutResult>({ method: 'PUT', path, requestId: opts.requestId, headers, body: whole });
     }
     // The client aborts the upstream request if the body errors or closes before it ends; the
@@ -120,9 +120,15 @@ export class BlobClient {
   }
 }
 
-/** The whole body; rejects with its error, or IncompleteBody if it closes before it ends. */
-function collect(body: Readable): Promise<Buffer> {
+/**
+ * The whole body; rejects with its error, or IncompleteBody if it closes before it ends. Plain
+ * listeners, not `for await`: that builds an async iterator, an end-of-stream watcher and a
+ * promise per chunk, for bodies that are a few KiB (small PUT bodies, small GET responses).
+ */
+export function collectBody(body: Readable): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
+    // Already gone: its 'close' will not come again.
+    if (body.destroyed && !body.readableEnded) return reject(body.errored ?? incompleteBody());
     const chunks: Buffer[] = [];
     const onData = (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const done = (err?: unknown) => {
@@ -134,11 +140,15 @@ function collect(body: Readable): Promise<Buffer> {
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     };
     const onClose = () => {
-      if (!body.readableEnded) done(new S3Error('IncompleteBody', 'blob body closed before it ended'));
+      if (!body.readableEnded) done(incompleteBody());
     };
     body.on('data', onData);
     body.on('end', done);
     body.on('error', done);
     body.on('close', onClose);
   });
+}
+
+function incompleteBody(): S3Error {
+  return new S3Error('IncompleteBody', 'blob body closed before it ended');
 }

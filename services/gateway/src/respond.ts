@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { collectBody } from '@excloud/internal-client';
 import { S3Error, renderErrorXml } from '@excloud/s3-protocol';
 import type { S3Result } from './context';
 
@@ -39,14 +40,14 @@ const SMALL_BODY_BYTES = 64 * 1024;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 async function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
+  let whole: Buffer;
   try {
-    for await (const chunk of body) chunks.push(chunk as Buffer);
+    whole = await collectBody(body);
   } catch (err) {
     throw new BrokenBodyError('server', err);
   }
   if (res.destroyed) throw new BrokenBodyError('client', new Error('premature close'));
-  res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  res.end(whole);
 }
 
 /**

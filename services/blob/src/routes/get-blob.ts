@@ -6,7 +6,7 @@ import type { HotRoute, Logger } from '@excloud/service-kit';
 import { toS3Error } from '../backend-errors';
 import { BLOB_HEADERS, parseKeyHeader, parseRangeHeader, requiredSize } from '../request-headers';
 import { authorizeBlob, type BlobRouteDeps } from './deps';
-import { sendPlaintext } from './send-plaintext';
+import { sendPlaintext, sendStoredPlaintext } from './send-plaintext';
 
 interface ReadPlan {
   /** Stored-byte range to fetch: always explicit, so the backend reads exactly that many bytes. */
@@ -49,10 +49,12 @@ async function getBlob(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRes
   const plan = planRead(size, parseRangeHeader(req, size));
 
   const opener = openFrames(deps.keyRing, blobId, keyInfo, size, plan, log);
-  let source: NodeJS.ReadableStream;
+  let stored: Buffer | undefined;
+  let source: NodeJS.ReadableStream | undefined;
   try {
+    stored = await deps.backend.getSmall?.({ id: blobId, range: plan.storedRange });
     // sendPlaintext is done with each chunk when its handler returns: the opener decrypts each frame into new memory and copies partial frames aside.
-    source = await deps.backend.get({ id: blobId, range: plan.storedRange, borrow: true });
+    if (!stored) source = await deps.backend.get({ id: blobId, range: plan.storedRange, borrow: true });
   } catch (err) {
     opener.dispose();
     // The manifest promises more stored bytes than exist: the blob is damaged, not the request.
@@ -62,5 +64,7 @@ async function getBlob(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRes
     }
     throw toS3Error(err);
   }
-  await sendPlaintext({ source, opener, res, length: plan.take, blobId, log, countBytes: (n) => deps.metrics.bytesRead.inc(n) });
+  const countBytes = (n: number) => deps.metrics.bytesRead.inc(n);
+  if (stored) sendStoredPlaintext({ stored, opener, res, length: plan.take, blobId, log, countBytes });
+  else await sendPlaintext({ source: source!, opener, res, length: plan.take, blobId, log, countBytes });
 }

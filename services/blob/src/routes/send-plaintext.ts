@@ -134,3 +134,27 @@ export function sendPlaintext(opts: SendPlaintextOptions): Promise<void> {
     res.once('close', onResponseClose);
   });
 }
+
+/**
+ * sendPlaintext for stored bytes already in one Buffer (packed small blobs, see
+ * BlobBackend.getSmall): opened at once and answered with one write of head and body, without a
+ * stream, listeners or a promise per request. Throws the S3Error to answer with when a frame
+ * fails authentication (nothing was sent then).
+ */
+export function sendStoredPlaintext(opts: Omit<SendPlaintextOptions, 'source'> & { stored: Buffer }): void {
+  const { opener, res } = opts;
+  const out: Buffer[] = [];
+  try {
+    opener.update(opts.stored, out);
+    opener.finish();
+  } catch (err) {
+    opts.log.error('blob failed authentication', { blobId: opts.blobId, err });
+    throw new S3Error('InternalError', 'blob failed authentication');
+  } finally {
+    opener.dispose();
+  }
+  const body = out.length === 1 ? out[0]! : Buffer.concat(out);
+  opts.countBytes(body.length);
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(opts.length) });
+  res.end(body);
+}
