@@ -38,12 +38,12 @@ export function tuneGarbageCollector(nodeVersion: string = process.versions.node
  * 265 MiB, gateway 194 MiB, and throughput no lower (1 MiB GET c8 665 → 797 ops/s in that A/B).
  * The largest heap we keep on purpose is the blob pack index, at most ~85 MiB (500k entries).
  *
- * `--max-semi-space-size=8`: V8's default lets each semi-space grow to 32 MiB when many young
+ * `--max-semi-space-size=16`: V8's default lets each semi-space grow to 32 MiB when many young
  * objects survive a scavenge, and the young generation then stays committed. The blob service's
- * RSS rose 135 → 247 MiB serving 4 KiB GETs at c8 and never came back, so a whole bench run
- * started its 64 MiB c32 cells ~80 MiB higher than a short one (314 MiB, over issue 5's 300).
- * With 8 MiB: 164–170 MiB there, 64 MiB c32 after it 249–259 instead of 259–272, and CPU per
- * operation within noise (4 KiB GET blob 0.27–0.33 vs 0.28–0.37 ms; 1 MiB PUT/GET at c8, two
- * pairs each).
+ * RSS rose 135 → 247 MiB serving 4 KiB GETs at c8 (through a stream per request then) and never
+ * came back, so whole bench runs started their 64 MiB c32 cells that much higher (314 MiB, over
+ * issue 5's 300). 8 MiB cost CPU where bodies wait across scavenges (1 MiB PUT c8, three pairs:
+ * gateway 3.9–4.7 → 5.0–5.2 ms, blob 6.6–6.9 → 7.0–7.4 ms); 16 MiB measured as 32 there (two
+ * pairs: gateway 3.9–4.0 vs 3.5–4.1 ms, blob 5.9–6.0 vs 6.0–6.2 ms) and halves the ceiling.
  */
-export const SERVICE_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64', '--max-old-space-size=160', '--max-semi-space-size=8'];
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64', '--max-old-space-size=160', '--max-semi-space-size=16'];
