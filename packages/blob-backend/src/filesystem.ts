@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { close, constants, createReadStream, type Dirent, fstatSync, openSync, unlinkSync } from 'node:fs';
+import { close, constants, createReadStream, fstatSync, openSync, unlinkSync } from 'node:fs';
 import { access, lstat, type FileHandle, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { blobPath, errCode, isMissing, walkBlobTree } from './blob-tree';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { BlobNotFoundError, type BlobBackend, type BlobBody, type BlobInfo, type BlobListEntry, type PackMaintenance } from './backend';
 import { mergeById, takeSmallBody } from './pack-body';
 import { compactPack, type CompactionOptions, type CompactionResult } from './pack-compaction';
 import { PackStore, type PackIo } from './pack-store';
-import { assertRangeWithin, assertValidBlobId, isValidBlobId, validateListOptions } from './validation';
+import { assertRangeWithin, assertValidBlobId, validateListOptions } from './validation';
 import { takeBody } from './body';
 import { writeBodyToFile } from './write-file';
 import { directStaging, openPutFile } from './direct-io';
@@ -15,18 +16,6 @@ import { BORROWED_READ_SIZE, BorrowedFileStream } from './borrowed-read';
 import { DirectorySyncer, fsyncDir, noop } from './directory-syncer';
 
 export { DirectorySyncer } from './directory-syncer';
-
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
-
-function errCode(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | null)?.code;
-}
-
-/** "No such blob" as the file system says it: missing file, or a path component that is a file. */
-function isMissing(err: unknown): boolean {
-  const code = errCode(err);
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
 
 /** Tests also reach the compaction's crash points through this. */
 export interface FsPackMaintenance extends PackMaintenance {
@@ -153,8 +142,7 @@ export class FilesystemBackend implements BlobBackend {
   }
 
   async get(opts: { id: string; range?: { start: number; end: number }; borrow?: boolean }): Promise<NodeJS.ReadableStream> {
-    assertValidBlobId(opts.id);
-    // Bytes are in memory already (small by definition), so nothing can change under the reader.
+    // getSmall validates the id. Bytes are in memory already (small by definition), so nothing can change under the reader.
     const data = await this.getSmall(opts);
     if (data) return Readable.from(data.length > 0 ? [data] : []);
     // Open first so "not found" is a rejection here rather than an error on the returned stream.
@@ -237,7 +225,7 @@ export class FilesystemBackend implements BlobBackend {
     // Start at the deepest directory the prefix fully names ('org1/2025' starts in 'org1/').
     const startDir = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     let count = 0;
-    const files = this.#walk(startDir, prefix, after);
+    const files = walkBlobTree(this.#blobsDir, startDir, prefix, after);
     for await (const entry of this.#pack ? mergeById(this.#packedList(this.#pack, prefix, after), files) : files) {
       yield entry;
       if (++count >= limit) return;
@@ -334,7 +322,7 @@ export class FilesystemBackend implements BlobBackend {
   }
 
   #path(id: string): string {
-    return join(this.#blobsDir, ...id.split('/'));
+    return blobPath(this.#blobsDir, id);
   }
 
   #ensureDirs(): Promise<void> {
@@ -360,45 +348,6 @@ export class FilesystemBackend implements BlobBackend {
     for (let d = dir; d !== stop && d !== dirname(d); ) {
       d = dirname(d);
       await fsyncDir(d);
-    }
-  }
-
-  /**
-   * Depth-first walk that yields ids in byte order. Siblings are sorted by the key they contribute
-   * to ids — `name/` for directories — because 'a/x' must sort after 'a-b' ('-' < '/') even though
-   * directory 'a' sorts before file 'a-b' by name. Subtrees entirely outside prefix/after are skipped,
-   * so paging with `after` doesn't rescan what was already listed.
-   */
-  async *#walk(dirKey: string, prefix: string, after: string): AsyncGenerator<BlobListEntry> {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(join(this.#blobsDir, ...dirKey.split('/').filter(Boolean)), { withFileTypes: true });
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw err;
-    }
-    const items: { key: string; isDir: boolean }[] = [];
-    for (const e of entries) {
-      if (!SEGMENT.test(e.name)) continue; // stray files that no valid id could name
-      if (e.isDirectory()) items.push({ key: `${dirKey}${e.name}/`, isDir: true });
-      else if (e.isFile()) items.push({ key: dirKey + e.name, isDir: false });
-    }
-    items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { key, isDir } of items) {
-      if (isDir) {
-        const matchesPrefix = key.startsWith(prefix) || prefix.startsWith(key);
-        // Every id below `key` is greater than `key`; if `after` is past `key` without extending it, all are <= after.
-        const mayFollowAfter = key > after || after.startsWith(key);
-        if (matchesPrefix && mayFollowAfter) yield* this.#walk(key, prefix, after);
-        continue;
-      }
-      if (!key.startsWith(prefix) || key <= after || !isValidBlobId(key)) continue;
-      try {
-        const st = await stat(this.#path(key));
-        if (st.isFile()) yield { id: key, size: st.size, lastModified: st.mtime };
-      } catch (err) {
-        if (!isMissing(err)) throw err; // deleted since readdir: just skip it
-      }
     }
   }
 }

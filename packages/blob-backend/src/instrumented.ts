@@ -23,26 +23,15 @@ export function instrumented(backend: BlobBackend, metrics: BlobBackendMetrics):
       // A broken metrics sink must never fail a storage operation.
     }
   };
-  const timed = async <T>(op: BlobBackendOp, fn: () => Promise<T>): Promise<T> => {
+  /** `answered`: whether a result counts (getSmall's undefined leaves the count to the get() that follows). */
+  const timed = async <T>(op: BlobBackendOp, fn: () => Promise<T>, answered: (result: T) => boolean = () => true): Promise<T> => {
     const started = process.hrtime.bigint();
     try {
       const result = await fn();
-      record(op, started, true);
+      if (answered(result)) record(op, started, true);
       return result;
     } catch (err) {
       record(op, started, false);
-      throw err;
-    }
-  };
-
-  const timedSmall = async (fn: () => Promise<Buffer | undefined>): Promise<Buffer | undefined> => {
-    const started = process.hrtime.bigint();
-    try {
-      const result = await fn();
-      if (result) record('get', started, true);
-      return result;
-    } catch (err) {
-      record('get', started, false);
       throw err;
     }
   };
@@ -51,8 +40,7 @@ export function instrumented(backend: BlobBackend, metrics: BlobBackendMetrics):
     name: backend.name,
     put: (opts) => timed('put', () => backend.put(opts)),
     get: (opts) => timed('get', () => backend.get(opts)),
-    // Counted as a get only when it answered: otherwise the caller's get() is the one to count.
-    getSmall: backend.getSmall && ((opts) => timedSmall(() => backend.getSmall!(opts))),
+    getSmall: backend.getSmall && ((opts) => timed('get', () => backend.getSmall!(opts), (data) => data !== undefined)),
     head: (opts) => timed('head', () => backend.head(opts)),
     delete: (opts) => timed('delete', () => backend.delete(opts)),
     check: () => timed('check', () => backend.check()),

@@ -54,8 +54,7 @@ export function sendPlaintext(opts: SendPlaintextOptions): Promise<void> {
       if (settled) return;
       settle(true);
       if (!headersSent) {
-        log.error('blob failed authentication', { blobId, err });
-        reject(new S3Error('InternalError', 'blob failed authentication'));
+        reject(authenticationFailure(log, blobId, err));
         return;
       }
       if (err instanceof DecryptionError) log.error('blob failed authentication mid-stream', { blobId, err });
@@ -148,8 +147,7 @@ export function sendStoredPlaintext(opts: Omit<SendPlaintextOptions, 'source'> &
     opener.update(opts.stored, out);
     opener.finish();
   } catch (err) {
-    opts.log.error('blob failed authentication', { blobId: opts.blobId, err });
-    throw new S3Error('InternalError', 'blob failed authentication');
+    throw authenticationFailure(opts.log, opts.blobId, err);
   } finally {
     opener.dispose();
   }
@@ -157,4 +155,10 @@ export function sendStoredPlaintext(opts: Omit<SendPlaintextOptions, 'source'> &
   opts.countBytes(body.length);
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(opts.length) });
   res.end(body);
+}
+
+/** A blob whose frame fails authentication before any byte went out: logged, answered as ours (500). */
+function authenticationFailure(log: Logger, blobId: string, err: unknown): S3Error {
+  log.error('blob failed authentication', { blobId, err });
+  return new S3Error('InternalError', 'blob failed authentication');
 }
