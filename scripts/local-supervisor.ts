@@ -1,7 +1,9 @@
 /**
  * Local mode's service processes: each service (scripts/local-service) runs in a child of local
- * mode, forked with local mode's own runtime flags (tsx's loader in a checkout, plain node in the
- * compiled build) and its production environment.
+ * mode with its production environment. In a checkout the child loads the TypeScript through
+ * scripts/ts-require.cjs, not tsx as local mode itself does, so it runs the JavaScript the compiled
+ * build ships (see that file for what tsx's output costs per request); in the compiled build it
+ * runs with local mode's own node flags.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import type { RunningService, ServiceEnv, ServiceName } from './local-services';
 
 /** local-service.ts next to local.ts, or local-service.js in the compiled build. */
 const ENTRY = path.join(__dirname, `local-service${path.extname(__filename)}`);
+const LOADER = path.extname(__filename) === '.ts' ? ['--require', path.join(__dirname, 'ts-require.cjs'), '--enable-source-maps'] : process.execArgv;
 /** Longer than a service's own drain (startServer's grace), so a stop is normally clean. */
 const STOP_GRACE_MS = 15_000;
 
@@ -27,8 +30,7 @@ export class ServiceProcess {
     env: ServiceEnv,
     onCrash: (what: string) => void,
   ) {
-    // The same loader and flags as local mode, plus what every service process starts with.
-    this.child = fork(ENTRY, [name], { env, stdio: 'inherit', execArgv: [...process.execArgv, ...SERVICE_NODE_FLAGS] });
+    this.child = fork(ENTRY, [name], { env, stdio: 'inherit', execArgv: [...LOADER, ...SERVICE_NODE_FLAGS] });
     let settle: { resolve(s: RunningService): void; reject(e: Error): void } | undefined;
     this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
     const onClosed = (code: number | null, signal: NodeJS.Signals | null) => {

@@ -6,7 +6,12 @@
  *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR] [--prof-service NAME] [--get-rounds N]
  *
  * `--root` runs another checkout's services (e.g. main) with this harness, for A/B runs back to
- * back; `--prof DIR` runs the gateway (or `--prof-service`) under --cpu-prof.
+ * back; `--prof DIR` runs the gateway (or `--prof-service`) under --cpu-prof. The services load the
+ * checkout through tsx, or with `--ts-hook` through local mode's loader (scripts/ts-require.cjs), or
+ * with `--compiled DIR` from a compiled build (scripts/build.mjs DIR).
+ *
+ * On a machine whose speed drifts between runs, run the two sides of an A/B at the same time (two
+ * of these at once, e.g. MEASURE_CONCURRENCY=4 each): both then see the same machine.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -31,6 +36,10 @@ const CELLS = arg('cells', 'put4k,get4k,head4k,put1m,get1m').split(',');
 const GET_ROUNDS = Number(arg('get-rounds', '1'));
 const PROF = arg('prof', '');
 const PROF_SERVICE = arg('prof-service', 'gateway');
+/** A compiled tree (scripts/build.mjs) to run the services from instead of the checkout through tsx. */
+const COMPILED = arg('compiled', '');
+/** How the checkout's TypeScript is loaded: tsx, or local mode's require hook (scripts/ts-require.cjs). */
+const TS_LOADER = args.includes('--ts-hook') ? ['--require', './scripts/ts-require.cjs', '--enable-source-maps'] : ['--import', 'tsx'];
 const MEASURED: ServiceName[] = ['gateway', 'metadata', 'blob', 'auth'];
 
 async function main(): Promise<void> {
@@ -50,8 +59,8 @@ async function main(): Promise<void> {
       const prof = name !== PROF_SERVICE ? everyService : [...everyService, ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []), ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
       children.set(
         name,
-        spawn(process.execPath, [...prof, '--import', 'tsx', `services/${name}/src/main.ts`], {
-          cwd: ROOT,
+        spawn(process.execPath, [...prof, ...(COMPILED ? [`services/${name}/dist/main.js`] : [...TS_LOADER, `services/${name}/src/main.ts`])], {
+          cwd: COMPILED ? path.resolve(COMPILED) : ROOT,
           env: { ...process.env, NODE_ENV: 'production', ...serviceEnv(config, name) },
           stdio: ['ignore', fd, fd],
         }),

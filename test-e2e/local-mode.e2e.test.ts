@@ -134,7 +134,11 @@ test('each service runs in its own child process, and none outlives a killed loc
   expect(new Set([supervisor, ...services]).size).toBe(SERVICES.length + 1);
   for (const name of SERVICES) {
     expect(procStat(pids[name])?.ppid).toBe(supervisor);
-    expect(readFileSync(`/proc/${pids[name]}/cmdline`, 'utf8').split('\0')).toContain(name);
+    const cmdline = readFileSync(`/proc/${pids[name]}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toContain(name);
+    // The compiled build's emit through local mode's require hook, not tsx's loader.
+    expect(cmdline).toContain(path.join(clone.repo, 'scripts', 'ts-require.cjs'));
+    expect(cmdline.join(' ')).not.toMatch(/tsx/);
   }
   expect(await getText('keep', 'a/b.txt')).toMatch(/^kept across restarts/);
 

@@ -1,0 +1,74 @@
+'use strict';
+/**
+ * How local mode's service processes load the checkout's TypeScript: a CommonJS require hook that
+ * transpiles each .ts file with TypeScript itself (`ts.transpileModule`, the options of
+ * tsconfig.base.json), so a service runs the same JavaScript the compiled build ships.
+ *
+ * Why not tsx, which the rest of local mode uses: tsx compiles with esbuild, which always keeps
+ * function names by wrapping every function and closure the code creates in a call that redefines
+ * its `name`, and whose CommonJS output reads every imported binding through a getter. On the data
+ * path that is per request: two stacks measured side by side at the same time, one through tsx and
+ * one through this hook, spent 8 % less CPU per 4 KiB PUT and 4 % less per 4 KiB GET through this
+ * hook, the same as the compiled build measured beside it.
+ *
+ * Transpiling is ~10 ms a file, so results are kept in node_modules/.cache/excloud-ts, named by
+ * the hash of what went in (TypeScript's version, the options, the path and the source): an edited
+ * file is transpiled again, an unchanged one is read back. TypeScript itself is loaded only when
+ * something has to be transpiled.
+ *
+ *   node --require ./scripts/ts-require.cjs --enable-source-maps services/gateway/src/main.ts
+ */
+const Module = require('node:module');
+const { createHash } = require('node:crypto');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const CACHE_DIR = process.env.EXCLOUD_TS_CACHE_DIR || path.join(ROOT, 'node_modules', '.cache', 'excloud-ts');
+
+let typescript;
+let compilerOptions;
+
+function loadTypeScript() {
+  if (typescript) return;
+  typescript = require('typescript');
+  const configPath = path.join(ROOT, 'tsconfig.base.json');
+  const read = typescript.readConfigFile(configPath, typescript.sys.readFile);
+  if (read.error) throw new Error(`cannot read ${configPath}: ${typescript.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+  const { options } = typescript.convertCompilerOptionsFromJson(read.config.compilerOptions, ROOT);
+  // Inline maps, so --enable-source-maps reports .ts lines without a second file per entry.
+  compilerOptions = { ...options, noEmit: false, sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false };
+}
+
+/** What every output depends on besides its file: TypeScript's version (from its package.json, not TypeScript) and the options. */
+const SALT = `${require('typescript/package.json').version}\0${readFileSync(path.join(ROOT, 'tsconfig.base.json'), 'utf8')}`;
+
+/** The cache entry's name: the hash of everything the output depends on. */
+function cacheKey(source, filename) {
+  return createHash('sha256').update(`${SALT}\0${filename}\0${source}`).digest('hex');
+}
+
+function transpile(source, filename) {
+  const entry = path.join(CACHE_DIR, `${cacheKey(source, filename)}.js`);
+  try {
+    return readFileSync(entry, 'utf8');
+  } catch {
+    // Not cached yet (or the cache is unreadable): transpile.
+  }
+  loadTypeScript();
+  const { outputText } = typescript.transpileModule(source, { fileName: filename, compilerOptions });
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    // Written whole, then renamed: another process loading the same file never reads half of it.
+    const partial = `${entry}.${process.pid}.tmp`;
+    writeFileSync(partial, outputText);
+    renameSync(partial, entry);
+  } catch {
+    // A read-only checkout still runs, transpiling on every start.
+  }
+  return outputText;
+}
+
+Module._extensions['.ts'] = function loadTypeScriptModule(module, filename) {
+  module._compile(transpile(readFileSync(filename, 'utf8'), filename), filename);
+};

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * scripts/ts-require.cjs, how local mode's service processes load the checkout's TypeScript:
+ * transpiled by TypeScript with the repository's options, cached by content, with .ts lines in
+ * stack traces.
+ */
+const HOOK = path.resolve(__dirname, '../scripts/ts-require.cjs');
+let dir: string;
+let cache: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ts-require-'));
+  cache = path.join(dir, 'cache');
+  writeFileSync(path.join(dir, 'twice.ts'), 'export function twice(n: number): number {\n  return n * 2;\n}\n');
+  writeFileSync(
+    path.join(dir, 'main.ts'),
+    [
+      "import { twice } from './twice';",
+      'class Counter {',
+      '  #count: number = 1;',
+      '  get count(): number { return this.#count; }',
+      '}',
+      "const typescriptLoaded = Object.keys(require.cache).some((f) => f.includes('/typescript/lib/'));",
+      'console.log(JSON.stringify({ value: twice(21), count: new Counter().count, typescriptLoaded }));',
+    ].join('\n'),
+  );
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(file: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--require', HOOK, '--enable-source-maps', path.join(dir, file)], {
+    env: { ...process.env, EXCLOUD_TS_CACHE_DIR: cache },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const output = (file = 'main.ts') => {
+  const r = run(file);
+  expect(r).toMatchObject({ status: 0, stderr: '' });
+  return JSON.parse(r.stdout) as { value: number; count: number; typescriptLoaded: boolean };
+};
+
+test('runs TypeScript with extensionless imports; the second start reads the cache without loading TypeScript', () => {
+  expect(output()).toEqual({ value: 42, count: 1, typescriptLoaded: true });
+  expect(readdirSync(cache).filter((f) => f.endsWith('.js'))).toHaveLength(2);
+  expect(output()).toEqual({ value: 42, count: 1, typescriptLoaded: false });
+});
+
+test('an edited file is transpiled again', () => {
+  expect(output().value).toBe(42);
+  writeFileSync(path.join(dir, 'twice.ts'), 'export function twice(n: number): number {\n  return n * 3;\n}\n');
+  expect(output()).toEqual({ value: 63, count: 1, typescriptLoaded: true });
+  expect(readdirSync(cache).filter((f) => f.endsWith('.js'))).toHaveLength(3);
+});
+
+test('stack traces name the .ts line, from a cached file too', () => {
+  writeFileSync(path.join(dir, 'fails.ts'), "const n: number = 1;\n\nif (n > 0) {\n  throw new Error('boom');\n}\n");
+  for (let i = 0; i < 2; i++) {
+    const r = run('fails.ts');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('boom');
+    expect(r.stderr).toContain(`${path.join(dir, 'fails.ts')}:4`);
+  }
+});
