@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 
 /** The version id of every write to an unversioned or versioning-suspended bucket. */
@@ -11,7 +11,7 @@ const VERSION_ID = /^[0-9a-f]{32}$/;
  * write time (the authoritative order is the row's seq).
  */
 export function newVersionId(now = Date.now()): string {
-  return now.toString(16).padStart(12, '0') + randomBytes(10).toString('hex');
+  return now.toString(16).padStart(12, '0') + pooledRandomBytes(10).toString('hex');
 }
 
 /** Refuses ids we could never have issued, so a typo reads as InvalidArgument, not a missing version. */
