@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Crc32 } from '@aws-crypto/crc32';
 import { Crc32c } from '@aws-crypto/crc32c';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
+import { Crc32c as SliceBy8Crc32c, nativeCrc32c } from './crc32c';
 import { checksumAlgorithmFromHeader, createChecksum, isWellFormedChecksum, type ChecksumAlgorithm } from './index';
 
 const hexOf = (alg: ChecksumAlgorithm, ...parts: Buffer[]) => {
@@ -43,6 +44,19 @@ describe('createChecksum', () => {
       const ref = new Crc64Nvme();
       ref.update(data);
       expect(hexOf('CRC64NVME', ...parts)).toBe(Buffer.from(await ref.digest()).toString('hex'));
+    }
+  });
+
+  it('CRC32C is native on this platform, and the slice-by-8 fallback agrees with the SDK', () => {
+    // Linux x64 has a @node-rs/crc32 binary: were it missing, checksums would silently run ~7x slower.
+    expect(nativeCrc32c).toBeDefined();
+    for (let i = 0; i < 30; i++) {
+      const data = randomBytes(Math.floor(Math.random() * 5000));
+      const cut = Math.floor(Math.random() * data.length);
+      const fallback = new SliceBy8Crc32c();
+      fallback.update(data.subarray(0, cut));
+      fallback.update(data.subarray(cut));
+      expect(fallback.digest()).toBe(new Crc32c().update(data).digest());
     }
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { Crc32c } from './crc32c';
+import { Crc32c, nativeCrc32c } from './crc32c';
 import { Crc64Nvme } from './crc64nvme';
 
 import type { ChecksumAlgorithm } from '@excloud/contracts';
@@ -37,6 +37,11 @@ export function createChecksum(alg: ChecksumAlgorithm): Checksum {
       return { update: (b) => void (crc = zlib.crc32(b, crc)), digestBase64: () => uint32Base64(crc) };
     }
     case 'CRC32C': {
+      const native = nativeCrc32c;
+      if (native) {
+        let crc = 0;
+        return { update: (b) => void (crc = native(b, crc)), digestBase64: () => uint32Base64(crc) };
+      }
       const c = new Crc32c();
       return { update: (b) => c.update(b), digestBase64: () => uint32Base64(c.digest()) };
     }
