@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       checkpoint(res);
       res.local = await startLocalMode({ node, databaseUrl: db.url, dataDir: path.join(res.workDir, 'local') });
       checkpoint(res);
-      topologies.push(`local mode (\`local\`): \`node --import tsx scripts/local.ts\` on ${version} (what \`bash scripts/run-local.sh\`, the command newcomers run, starts), DATABASE_URL set, no Redis`);
+      topologies.push(`local mode (\`local\`): \`node --import tsx scripts/local.ts\` on ${version} (what \`bash scripts/run-local.sh\`, the command newcomers run, starts; its services load the checkout through \`scripts/ts-require.cjs\`), DATABASE_URL set, no Redis`);
       const s3 = new S3Target({ host: '127.0.0.1', port: res.local.port, bucket: DATA_BUCKET, ...res.local.credentials, name: 'local', signedPayload: opts.signedPayload });
       states.local = await s3State(s3, payloads);
       probes.local = localProbe(() => res.local!, db);
