@@ -39,8 +39,14 @@ export async function runCell(def: CellDef, state: TargetState, index: number, e
     env.progress.done(index, summary, def.title);
     return { def, target, summary, window: { startUs: 0, endUs: 0 } };
   }
+  // What preparing wrote is on disk before the clock starts (our stack fsyncs; nginx leaves it to write-back).
+  spawnSync('sync', ['-f', env.syncDir]);
   const quiet = await waitForQuiet();
-  if (!quiet.quiet) env.progress.log(`  the machine was still ${Math.round(quiet.busy * 100)} % busy after ${Math.round(quiet.waitedMs / 1000)} s; ${def.id} on ${target} starts anyway`);
+  if (!quiet.quiet) {
+    env.progress.log(
+      `  the machine was still busy after ${Math.round(quiet.waitedMs / 1000)} s (CPU ${Math.round(quiet.busy * 100)} %, disk ${Math.round(quiet.disk * 100)} %); ${def.id} on ${target} starts anyway`,
+    );
+  }
   const sampler = new ResourceSampler();
   const [authBefore, commitsBefore] = await Promise.all([optional(probe.authCalls), optional(probe.pgCommits)]);
   sampler.start(await probe.groups());
