@@ -5,7 +5,7 @@
  * build ships (see that file for what tsx's output costs per request); in the compiled build it
  * runs with local mode's own node flags.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { SERVICE_NODE_FLAGS } from '@excloud/service-kit';
 import { receivedError, type ChildMessage, type ParentMessage } from './local-ipc';
@@ -13,7 +13,22 @@ import type { RunningService, ServiceEnv, ServiceName } from './local-services';
 
 /** local-service.ts next to local.ts, or local-service.js in the compiled build. */
 const ENTRY = path.join(__dirname, `local-service${path.extname(__filename)}`);
-const LOADER = path.extname(__filename) === '.ts' ? ['--require', path.join(__dirname, 'ts-require.cjs'), '--enable-source-maps'] : process.execArgv;
+const IN_CHECKOUT = path.extname(__filename) === '.ts';
+const TS_HOOK = path.join(__dirname, 'ts-require.cjs');
+const LOADER = IN_CHECKOUT ? ['--require', TS_HOOK, '--enable-source-maps'] : process.execArgv;
+let transpiled = false;
+
+/**
+ * In a checkout, fills ts-require's cache in one short-lived process before the first service
+ * starts (~3 s the first time, a few hundred ms when nothing changed): a service that had to
+ * transpile would keep TypeScript's compiler in its heap for as long as it runs. Not fatal: a
+ * service still transpiles whatever it finds missing.
+ */
+function transpileCheckout(): void {
+  if (transpiled || !IN_CHECKOUT) return;
+  transpiled = true;
+  spawnSync(process.execPath, [TS_HOOK], { stdio: 'ignore' });
+}
 /** Longer than a service's own drain (startServer's grace), so a stop is normally clean. */
 const STOP_GRACE_MS = 15_000;
 
@@ -30,6 +45,7 @@ export class ServiceProcess {
     env: ServiceEnv,
     onCrash: (what: string) => void,
   ) {
+    transpileCheckout();
     this.child = fork(ENTRY, [name], { env, stdio: 'inherit', execArgv: [...LOADER, ...SERVICE_NODE_FLAGS] });
     let settle: { resolve(s: RunningService): void; reject(e: Error): void } | undefined;
     this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));

@@ -68,3 +68,17 @@ test('stack traces name the .ts line, from a cached file too', () => {
     expect(r.stderr).toContain(`${path.join(dir, 'fails.ts')}:4`);
   }
 });
+
+test('run by itself it transpiles the whole checkout, after which a service module loads without TypeScript', () => {
+  const root = path.resolve(__dirname, '..');
+  const warm = spawnSync(process.execPath, [HOOK], { env: { ...process.env, EXCLOUD_TS_CACHE_DIR: cache }, encoding: 'utf8' });
+  expect(warm).toMatchObject({ status: 0, stderr: '' });
+  // Every runtime source of the checkout, at least the gateway's entry point and what it imports.
+  expect(readdirSync(cache).filter((f) => f.endsWith('.js')).length).toBeGreaterThan(100);
+  const load = spawnSync(
+    process.execPath,
+    ['--require', HOOK, '-e', `require(${JSON.stringify(path.join(root, 'services/gateway/src/index.ts'))}); console.log(Object.keys(require.cache).some((f) => f.includes('/typescript/lib/')))`],
+    { env: { ...process.env, EXCLOUD_TS_CACHE_DIR: cache }, encoding: 'utf8' },
+  );
+  expect(load).toMatchObject({ status: 0, stdout: 'false\n' });
+});
