@@ -29,6 +29,7 @@ function transpileCheckout(): void {
   transpiled = true;
   spawnSync(process.execPath, [TS_HOOK], { stdio: 'ignore' });
 }
+
 /** Longer than a service's own drain (startServer's grace), so a stop is normally clean. */
 const STOP_GRACE_MS = 15_000;
 

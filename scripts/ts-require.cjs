@@ -14,8 +14,8 @@
  * Transpiling is ~10 ms a file, so results are kept in node_modules/.cache/excloud-ts, named by
  * the hash of what went in (TypeScript's version, the options, the path and the source): an edited
  * file is transpiled again, an unchanged one is read back. TypeScript itself is loaded only when
- * something has to be transpiled, and then stays in that process (57 MiB more RSS, measured): local mode
- * therefore runs this file by itself first, which fills the cache for the whole checkout.
+ * something has to be transpiled, and then stays in that process (57 MiB more RSS, measured), so
+ * local mode first runs this file by itself, which fills the cache for the whole checkout.
  *
  *   node --require ./scripts/ts-require.cjs --enable-source-maps services/gateway/src/main.ts
  */
