@@ -20,7 +20,7 @@ let transpiled = false;
 
 /**
  * In a checkout, fills ts-require's cache in one short-lived process before the first service
- * starts (~3 s the first time, a few hundred ms when nothing changed): a service that had to
+ * starts (~2.5 s on an empty cache, 0.7 s measured when nothing changed): a service that had to
  * transpile would keep TypeScript's compiler in its heap for as long as it runs. Not fatal: a
  * service still transpiles whatever it finds missing.
  */
