@@ -94,9 +94,7 @@ function runtimeSources() {
   return found;
 }
 
-// `node scripts/ts-require.cjs`: fills the cache for the whole checkout in one process, so that the
-// service processes started after it find every file there and never load TypeScript itself, whose
-// compiler would otherwise stay in each service's heap for good (see scripts/local-supervisor.ts).
+// `node scripts/ts-require.cjs`: the warm-up the header describes.
 if (require.main === module) {
   for (const file of runtimeSources()) transpile(readFileSync(file, 'utf8'), file);
 }

@@ -32,13 +32,13 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(file: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--require', HOOK, '--enable-source-maps', path.join(dir, file)], {
-    env: { ...process.env, EXCLOUD_TS_CACHE_DIR: cache },
-    encoding: 'utf8',
-  });
+/** node with `args`, its hook cache in this test's directory. */
+function node(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, args, { env: { ...process.env, EXCLOUD_TS_CACHE_DIR: cache }, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const run = (file: string) => node('--require', HOOK, '--enable-source-maps', path.join(dir, file));
 
 const output = (file = 'main.ts') => {
   const r = run(file);
@@ -71,14 +71,14 @@ test('stack traces name the .ts line, from a cached file too', () => {
 
 test('run by itself it transpiles the whole checkout, after which a service module loads without TypeScript', () => {
   const root = path.resolve(__dirname, '..');
-  const warm = spawnSync(process.execPath, [HOOK], { env: { ...process.env, EXCLOUD_TS_CACHE_DIR: cache }, encoding: 'utf8' });
-  expect(warm).toMatchObject({ status: 0, stderr: '' });
+  expect(node(HOOK)).toMatchObject({ status: 0, stderr: '' });
   // Every runtime source of the checkout, at least the gateway's entry point and what it imports.
   expect(readdirSync(cache).filter((f) => f.endsWith('.js')).length).toBeGreaterThan(100);
-  const load = spawnSync(
-    process.execPath,
-    ['--require', HOOK, '-e', `require(${JSON.stringify(path.join(root, 'services/gateway/src/index.ts'))}); console.log(Object.keys(require.cache).some((f) => f.includes('/typescript/lib/')))`],
-    { env: { ...process.env, EXCLOUD_TS_CACHE_DIR: cache }, encoding: 'utf8' },
+  const load = node(
+    '--require',
+    HOOK,
+    '-e',
+    `require(${JSON.stringify(path.join(root, 'services/gateway/src/index.ts'))}); console.log(Object.keys(require.cache).some((f) => f.includes('/typescript/lib/')))`,
   );
   expect(load).toMatchObject({ status: 0, stdout: 'false\n' });
 });
