@@ -1,4 +1,4 @@
-import { MATRIX, RATIO_TARGETS, selectCells } from './matrix';
+import { MATRIX, RATIO_TARGETS, planRuns, selectCells } from './matrix';
 
 describe('the matrix', () => {
   it('has every cell the issue lists, once', () => {
@@ -26,5 +26,34 @@ describe('selectCells', () => {
     expect(selectCells(['list', 'mixed']).map((c) => c.id)).toEqual(['list-c8', 'mixed-10m-c20']);
     expect(selectCells(['nothing-like-this'])).toEqual([]);
     expect(selectCells(undefined)).toHaveLength(23);
+  });
+});
+
+describe('planRuns', () => {
+  const targets = ['excloud', 'local', 'rgw', 'nginx'];
+  const plan = planRuns(MATRIX, targets, (def, t) => t !== 'nginx' || def.nginx);
+
+  it('runs every target of a cell once, in cells of the matrix order', () => {
+    expect(plan.map((p) => p.def.id).filter((id, i, a) => a.indexOf(id) === i)).toEqual(MATRIX.map((c) => c.id));
+    for (const def of MATRIX) {
+      const here = plan.filter((p) => p.def === def);
+      expect(here.map((p) => p.target).sort()).toEqual((def.nginx ? targets : targets.filter((t) => t !== 'nginx')).sort());
+      expect(here.map((p) => p.position)).toEqual(here.map((_, k) => k + 1));
+    }
+  });
+
+  it('starts each cell with a different target than the cell before, so no target is always first', () => {
+    const firsts = MATRIX.map((def) => plan.find((p) => p.def === def && p.position === 1)!.target);
+    expect(firsts.slice(0, 4)).toEqual(['excloud', 'local', 'rgw', 'nginx']);
+    for (let i = 1; i < firsts.length; i++) expect(firsts[i]).not.toBe(firsts[i - 1]);
+    for (const t of targets) expect(firsts.filter((f) => f === t).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps the order for a single target', () => {
+    expect(planRuns(MATRIX.slice(0, 3), ['excloud'], () => true).map((p) => [p.def.id, p.position])).toEqual([
+      ['put-4k-c1', 1],
+      ['put-4k-c8', 1],
+      ['put-4k-c32', 1],
+    ]);
   });
 });

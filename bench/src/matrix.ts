@@ -86,3 +86,25 @@ export function selectCells(patterns: string[] | undefined, cells: CellDef[] = M
   });
   return cells.filter((c) => tests.some((t) => t(c.id)));
 }
+
+export interface PlannedRun<T extends string> {
+  def: CellDef;
+  target: T;
+  /** 1-based place of this target among the targets of its cell. */
+  position: number;
+}
+
+/**
+ * The order of runs: cell by cell, and within a cell the targets rotated by one from the cell
+ * before. Measured on this machine, the target that runs first in a cell can be ~30 % slower on
+ * GET 4 KiB c1 whichever target it is; a fixed order would charge that to the same target in
+ * every cell.
+ */
+export function planRuns<T extends string>(cells: CellDef[], targets: T[], runsOn: (def: CellDef, target: T) => boolean): PlannedRun<T>[] {
+  let next = 0;
+  return cells.flatMap((def) => {
+    const rotated = targets.map((_, k) => targets[(next + k) % targets.length]).filter((t) => runsOn(def, t));
+    if (rotated.length > 0) next = (targets.indexOf(rotated[0]) + 1) % targets.length;
+    return rotated.map((target, k) => ({ def, target, position: k + 1 }));
+  });
+}

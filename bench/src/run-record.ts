@@ -9,6 +9,8 @@ export interface CellRun {
   def: CellDef;
   target: TargetName;
   summary: CellSummary;
+  /** 1-based place among the targets of its cell in run order (the bench rotates it per cell). */
+  position?: number;
   /** CPU and peak RSS per process group during the cell. */
   resources?: Record<string, GroupUsage>;
   /** Requests the auth service served during the cell (excloud only). */

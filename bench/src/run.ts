@@ -13,7 +13,7 @@ import type { TargetName } from './cell-result';
 import { REDIS_URL, createBenchDatabase, ensurePostgresAndRedis, type BenchDatabase } from './infra';
 import { startLocalMode, type LocalInstance } from './local-mode';
 import { machineInfo, versions } from './machine';
-import { MATRIX, selectCells, type CellDef } from './matrix';
+import { MATRIX, planRuns, selectCells, type CellDef } from './matrix';
 import { findNginx, startNginx, type NginxInstance } from './nginx';
 import { PayloadCache } from './payload';
 import { localProbe, nginxProbe, rgwProbe, stackProbe } from './probes';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
 
   const ours: TargetName[] = opts.targets.includes('excloud') ? opts.topologies.map((t) => (t === 'production' ? 'excloud' : 'local')) : [];
   const order: TargetName[] = [...ours, ...opts.targets.filter((t): t is 'rgw' | 'nginx' => t !== 'excloud')];
-  const plan = cells.flatMap((def) => order.filter((t) => t !== 'nginx' || def.nginx).map((target) => ({ def, target })));
+  const plan = planRuns(cells, order, (def, t) => t !== 'nginx' || def.nginx);
   const progress = new Progress(plan.length);
   const log = (l: string) => progress.log(l);
   const load = os.loadavg().map((l) => l.toFixed(2)).join(', ');
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
     const env: CellEnv = { payloads, progress, seconds: opts.seconds, syncDir: res.workDir };
     const runs: CellRun[] = [];
     let index = 0;
-    for (const { def, target } of plan) {
+    for (const { def, target, position } of plan) {
       if (res.interrupted) {
         failed = new Interrupted(`interrupted by ${res.interrupted}`);
         notes.push(`**The run was interrupted (${res.interrupted}) before ${def.id} on ${target}.**`);
@@ -186,12 +186,12 @@ async function main(): Promise<void> {
       index++;
       const state = states[target];
       if (!state) {
-        runs.push(skipped(def, target, missing[target] ?? `${target} is not available`));
+        runs.push({ ...skipped(def, target, missing[target] ?? `${target} is not available`), position });
         continue;
       }
       try {
         const { window: _window, ...run } = await runCell(def, state, index, env, probes[target]!);
-        runs.push(run);
+        runs.push({ ...run, position });
       } catch (err) {
         // Whatever broke (a crashed service, Postgres gone), the cells measured so far still get reported.
         failed = err as Error;
@@ -228,7 +228,8 @@ async function main(): Promise<void> {
       signedPayload: opts.signedPayload,
       machine: machineInfo(res.workDir),
       versions: { ...(await versions(nginxVersion)), ...(rgwVersion ? { rgw: rgwVersion } : {}) },
-      cells: runs,
+      // Reported in the matrix's order whatever order they ran in.
+      cells: runs.sort((a, b) => cells.indexOf(a.def) - cells.indexOf(b.def) || order.indexOf(a.target) - order.indexOf(b.target)),
       peakRssMib,
       authCacheTtlMs: AUTH_CACHE_TTL_MS,
       notes,
