@@ -212,6 +212,18 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
   const logger = createLogger({}, { level: 'error' });
   const metrics = createServiceMetrics('hot-test');
   const handedOver: HotRoute = { operation: 'handed_over', handle: async ({ fallback }) => fallback() };
+  const bodyOutcomes: string[] = [];
+  const watched: HotRoute = {
+    operation: 'watched',
+    async handle({ req, res }) {
+      const body = await readJsonBody<{ n: number }>(req, 64).catch((err: Error) => {
+        bodyOutcomes.push(`failed: ${err.message}`);
+        throw err;
+      });
+      bodyOutcomes.push(`read ${body.n}`);
+      sendJson(res, 200, body);
+    },
+  };
   const hot: HotRoute = {
     operation: 'hot',
     async handle({ req, res }) {
@@ -222,7 +234,8 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
 
   beforeAll(async () => {
     const fallback: http.RequestListener = (_req, res) => res.end('express');
-    const route = (req: http.IncomingMessage) => (req.url === '/hot' ? hot : req.url === '/hand-over' ? handedOver : undefined);
+    const routes: Record<string, HotRoute> = { '/hot': hot, '/hand-over': handedOver, '/watched': watched };
+    const route = (req: http.IncomingMessage) => routes[req.url ?? ''];
     const handler = withHotPaths({ logger, metrics, route, fallback });
     running = await startServer({ handler, host: '127.0.0.1', port: 0, logger, graceMs: 100, limits: LIMITS });
   });
@@ -257,6 +270,31 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     expect(await res.text()).toBe('express');
     const counted = (await metrics.httpRequests.get()).values.filter((v) => v.labels.operation === 'handed_over');
     expect(counted).toEqual([]);
+  });
+
+  it('fails the body read, instead of leaving the route waiting, when the client goes away mid-body', async () => {
+    const s = await openRawSocket(running.port);
+    open.push(s);
+    s.write(head('/watched', 'Content-Length: 40\r\n\r\n{"n":'));
+    await new Promise((r) => setTimeout(r, 50));
+    s.destroy();
+    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // Node reports the cut as an 'aborted' error before 'close'.
+    expect(bodyOutcomes).toEqual([expect.stringMatching(/^failed: (aborted|request closed before its body ended)$/)]);
+  });
+
+  it('reads a body that arrives in several pieces, and refuses one that is not JSON', async () => {
+    bodyOutcomes.length = 0;
+    const s = await openRawSocket(running.port);
+    open.push(s);
+    s.write(head('/watched', 'Content-Length: 8\r\n\r\n{"n"'));
+    await new Promise((r) => setTimeout(r, 30));
+    s.write(':42}');
+    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(bodyOutcomes).toEqual(['read 42']);
+    const res = await fetch(`http://127.0.0.1:${running.port}/watched`, { method: 'PUT', body: '{"n":' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('request body is not JSON');
   });
 
   it('serves a well-formed hot request', async () => {
