@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { CellRecorder } from './cell-result';
-import { runClosedLoop } from './closed-loop';
+import { CellRecorder, type CellSummary } from './cell-result';
+import { runClosedLoop, type LoopOutcome } from './closed-loop';
 import type { CellDef } from './matrix';
 import { MIB, type PayloadCache } from './payload';
-import { ResourceSampler, type PidGroups } from './process-stats';
+import { ResourceSampler, type GroupUsage, type PidGroups } from './process-stats';
 import type { Progress } from './progress';
-import { waitForQuiet } from './quiet';
+import { waitForQuiet, type QuietResult } from './quiet';
 import type { CellRun } from './run-record';
 import type { TimeWindow } from './profile';
-import { prepareCell, type TargetState } from './workloads';
+import { prepareCell, type PreparedCell, type TargetState } from './workloads';
 
 /** What the runner can observe about a target besides its answers. */
 export interface Probe {
@@ -23,61 +23,120 @@ export interface CellEnv {
   seconds: number;
   /** Directory to sync after write cells so write-back does not spill into the next cell. */
   syncDir: string;
+  /** Waits before each timed slice until the machine is idle (default: waitForQuiet). */
+  quiet?: () => Promise<QuietResult>;
 }
 
+export type MeasuredRun = CellRun & { window: TimeWindow };
+
 /** Prepares, runs and measures one cell on one target; failures become a failed cell, not a crash. */
-export async function runCell(def: CellDef, state: TargetState, index: number, env: CellEnv, probe: Probe): Promise<CellRun & { window: TimeWindow }> {
-  const target = state.target.name;
+export async function runCell(def: CellDef, state: TargetState, index: number, env: CellEnv, probe: Probe): Promise<MeasuredRun> {
+  const prepared = await prepareOrFail(def, state, index, env);
+  if ('summary' in prepared) return prepared;
+  syncData(env);
+  const windowMs = cellWindowMs(def, env);
   const recorder = new CellRecorder();
-  const windowMs = env.seconds * 1000 * (def.windowFactor ?? 1);
-  let prepared;
+  const slice = await measureSlice(def, state, prepared, recorder, { env, probe, index, windowMs, offsetMs: 0, sliceMs: windowMs });
+  const deltas = await counterDeltas(probe, slice.before);
+  const summary = await finishCell(def, state, prepared, recorder, env, index, [slice.outcome]);
+  return { def, target: state.target.name, summary, resources: slice.resources, ...deltas, window: slice.window };
+}
+
+export function cellWindowMs(def: CellDef, env: CellEnv): number {
+  return env.seconds * 1000 * (def.windowFactor ?? 1);
+}
+
+/** The cell's untimed preparation; a failure is reported as the failed cell it makes. */
+export async function prepareOrFail(def: CellDef, state: TargetState, index: number, env: CellEnv): Promise<PreparedCell | MeasuredRun> {
   try {
-    prepared = await prepareCell(def, state, { payloads: env.payloads, log: (l) => env.progress.log(l) });
+    return await prepareCell(def, state, { payloads: env.payloads, log: (l) => env.progress.log(l) });
   } catch (err) {
+    const recorder = new CellRecorder();
     recorder.failure(err);
-    const summary = recorder.summarize(def.id, target, 0, 'failed', `preparation failed: ${(err as Error).message}`);
+    const summary = recorder.summarize(def.id, state.target.name, 0, 'failed', `preparation failed: ${(err as Error).message}`);
     env.progress.done(index, summary, def.title);
-    return { def, target, summary, window: { startUs: 0, endUs: 0 } };
+    return { def, target: state.target.name, summary, window: { startUs: 0, endUs: 0 } };
   }
-  // What preparing wrote is on disk before the clock starts (our stack fsyncs; nginx leaves it to write-back).
+}
+
+/** What preparing wrote is on disk before the clock starts (our stack fsyncs; nginx leaves it to write-back). */
+export function syncData(env: CellEnv): void {
   spawnSync('sync', ['-f', env.syncDir]);
-  const quiet = await waitForQuiet();
+}
+
+export interface SliceOptions {
+  env: CellEnv;
+  probe: Probe;
+  index: number;
+  /** The whole cell's window, and how much of it earlier slices of this target already ran. */
+  windowMs: number;
+  offsetMs: number;
+  sliceMs: number;
+}
+
+export interface Slice {
+  /** Auth calls and Postgres commits when the slice started. */
+  before: Counters;
+  outcome: LoopOutcome;
+  resources: Record<string, GroupUsage>;
+  window: TimeWindow;
+}
+
+/** One timed stretch of closed-loop load on one target, after the machine is quiet. */
+export async function measureSlice(def: CellDef, state: TargetState, prepared: PreparedCell, recorder: CellRecorder, o: SliceOptions): Promise<Slice> {
+  const target = state.target.name;
+  const quiet = await (o.env.quiet ?? waitForQuiet)();
   if (!quiet.quiet) {
-    env.progress.log(
+    o.env.progress.log(
       `  the machine was still busy after ${Math.round(quiet.waitedMs / 1000)} s (CPU ${Math.round(quiet.busy * 100)} %, disk ${Math.round(quiet.disk * 100)} %); ${def.id} on ${target} starts anyway`,
     );
   }
   const sampler = new ResourceSampler();
-  const [authBefore, commitsBefore] = await Promise.all([optional(probe.authCalls), optional(probe.pgCommits)]);
-  sampler.start(await probe.groups());
+  const before = await counters(o.probe);
+  sampler.start(await o.probe.groups());
   const startUs = nowUs();
   const outcome = await runClosedLoop(prepared.step, recorder, {
     concurrency: def.concurrency,
-    durationMs: windowMs,
+    durationMs: o.sliceMs,
     graceMs: def.size >= 64 * MIB ? 60_000 : 15_000,
-    onProgress: (elapsed) => env.progress.update(index, target, def.title, elapsed, windowMs, recorder.ops, recorder.errors),
+    onProgress: (elapsed) => o.env.progress.update(o.index, target, def.title, o.offsetMs + elapsed, o.windowMs, recorder.ops, recorder.errors),
   });
-  const endUs = nowUs();
-  const resources = sampler.stop();
-  // Postgres publishes transaction counts up to a second late.
-  if (probe.pgCommits) await new Promise((r) => setTimeout(r, 1100));
-  const [authAfter, commitsAfter] = await Promise.all([optional(probe.authCalls), optional(probe.pgCommits)]);
-  const summary = recorder.summarize(def.id, target, outcome.seconds, outcome.status, outcome.note);
+  return { before, outcome, resources: sampler.stop(), window: { startUs, endUs: nowUs() } };
+}
+
+/** Summarizes the cell from all its slices, then runs the untimed cleanup. */
+export async function finishCell(def: CellDef, state: TargetState, prepared: PreparedCell, recorder: CellRecorder, env: CellEnv, index: number, outcomes: LoopOutcome[]): Promise<CellSummary> {
+  const seconds = outcomes.reduce((a, o) => a + o.seconds, 0);
+  const status = outcomes.find((o) => o.status !== 'ok')?.status ?? 'ok';
+  const notes = [...new Set(outcomes.map((o) => o.note).filter((n): n is string => Boolean(n)))];
+  const summary = recorder.summarize(def.id, state.target.name, seconds, status, notes.length ? notes.join('; ') : undefined);
   env.progress.done(index, summary, def.title);
   try {
     await prepared.after?.();
   } catch (err) {
     env.progress.log(`  cleanup after ${def.id} failed: ${(err as Error).message}`);
   }
-  if (def.op === 'put' || def.op === 'multipart' || def.op === 'mixed') spawnSync('sync', ['-f', env.syncDir]);
+  if (def.op === 'put' || def.op === 'multipart' || def.op === 'mixed') syncData(env);
+  return summary;
+}
+
+export interface Counters {
+  auth?: number;
+  commits?: number;
+}
+
+export async function counters(probe: Probe): Promise<Counters> {
+  const [auth, commits] = await Promise.all([optional(probe.authCalls), optional(probe.pgCommits)]);
+  return { auth, commits };
+}
+
+/** Auth calls and Postgres commits since `before` (Postgres publishes its counts up to a second late). */
+export async function counterDeltas(probe: Probe, before: Counters): Promise<Pick<CellRun, 'authCalls' | 'pgCommits'>> {
+  if (probe.pgCommits) await new Promise((r) => setTimeout(r, 1100));
+  const after = await counters(probe);
   return {
-    def,
-    target,
-    summary,
-    resources,
-    authCalls: authBefore !== undefined && authAfter !== undefined ? authAfter - authBefore : undefined,
-    pgCommits: commitsBefore !== undefined && commitsAfter !== undefined ? commitsAfter - commitsBefore : undefined,
-    window: { startUs, endUs },
+    authCalls: before.auth !== undefined && after.auth !== undefined ? after.auth - before.auth : undefined,
+    pgCommits: before.commits !== undefined && after.commits !== undefined ? after.commits - before.commits : undefined,
   };
 }
 

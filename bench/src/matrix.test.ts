@@ -1,4 +1,4 @@
-import { MATRIX, RATIO_TARGETS, planRuns, selectCells } from './matrix';
+import { MATRIX, RATIO_TARGETS, SMALL_CELL_ROUNDS, planRuns, selectCells } from './matrix';
 
 describe('the matrix', () => {
   it('has every cell the issue lists, once', () => {
@@ -15,6 +15,15 @@ describe('the matrix', () => {
     expect(ids.indexOf('get-1m-c1')).toBeGreaterThan(ids.indexOf('put-1m-c32'));
     expect(MATRIX.find((c) => c.id === 'list-c8')!.nginx).toBe(false);
     expect(MATRIX.find((c) => c.id === 'multipart-64m-c4')!.compareTo).toBe('put-64m-c8');
+  });
+});
+
+describe('rounds', () => {
+  it('splits the cells of small objects into rounds and keeps one for 64 MiB, multipart and mixed', () => {
+    const rounds = Object.fromEntries(MATRIX.map((c) => [c.id, c.rounds]));
+    for (const id of ['put-4k-c1', 'get-4k-c8', 'head-4k-c8', 'delete-c8', 'list-c8', 'put-1m-c32', 'get-1m-c1']) expect(rounds[id]).toBe(SMALL_CELL_ROUNDS);
+    for (const id of ['put-64m-c1', 'get-64m-c32', 'multipart-64m-c4', 'mixed-10m-c20']) expect(rounds[id]).toBe(1);
+    expect(SMALL_CELL_ROUNDS).toBeGreaterThan(1);
   });
 });
 

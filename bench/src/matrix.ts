@@ -15,7 +15,16 @@ export interface CellDef {
   compareTo?: string;
   /** Fraction of the per-cell window (64 MiB at c32 needs fewer seconds to be meaningful). */
   windowFactor?: number;
+  /**
+   * Rounds the window is split into, every target taking a turn per round (see cell-rounds.ts).
+   * Cells of large objects keep one: a 64 MiB request can outlast a slice, and their GETs read
+   * objects prepared just before, which a long wait could see paged out.
+   */
+  rounds: number;
 }
+
+/** Rounds for the cells of small objects, whose requests last milliseconds. */
+export const SMALL_CELL_ROUNDS = 3;
 
 export const MULTIPART_PART_SIZE = 8 * MIB;
 export const MULTIPART_PARALLEL = 4;
@@ -35,6 +44,7 @@ function cell(op: OpKind, size: number, concurrency: number, extra: Partial<Cell
     size,
     concurrency,
     nginx: op !== 'list' && op !== 'multipart',
+    rounds: size <= MIB && op !== 'multipart' && op !== 'mixed' ? SMALL_CELL_ROUNDS : 1,
     ...extra,
   };
 }

@@ -1,5 +1,5 @@
 import { ratio, type CellSummary, type TargetName } from './cell-result';
-import { LIST_TARGET_PAGES_PER_SEC, MATRIX, RATIO_TARGETS, RSS_LIMIT_MIB } from './matrix';
+import { LIST_TARGET_PAGES_PER_SEC, MATRIX, RATIO_TARGETS, RSS_LIMIT_MIB, SMALL_CELL_ROUNDS } from './matrix';
 import { OUR_TARGETS, beforeAfterSection, findRun, issue9TargetsSection, rgwMissing, sideBySideSection } from './report-compare';
 import { limitsSection } from './report-limits';
 import type { CellRun, RunRecord } from './run-record';
@@ -143,7 +143,7 @@ function matrixSection(r: RunRecord): string[] {
   return [
     '## Every cell',
     '',
-    'Latencies in ms (HdrHistogram-style buckets, ≤ 1.6% error). Throughput counts completed operations over the cell, drain included. LIST counts pages of 100 keys; multipart counts whole 64 MiB uploads. "ran" is the place of the target in its cell’s run order.',
+    'Latencies in ms (HdrHistogram-style buckets, ≤ 1.6% error). Throughput counts completed operations over the cell, drain included. LIST counts pages of 100 keys; multipart counts whole 64 MiB uploads. "ran" is the place of the target in its cell’s run order (in the first round, for cells run in rounds).',
     '',
     '| cell | target | ran | ops/s | MiB/s | p50 | p99 | p99.9 | err |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|',
@@ -281,7 +281,8 @@ function methodSection(r: RunRecord): string[] {
   return [
     '## How this was measured',
     '',
-    '- Every target ran in the same run, cell by cell, on the same disk, with the same keys, bodies and client. Within a cell the targets take turns to go first (each cell starts with the target after the one that started the cell before), because the first target of a cell measured up to ~30 % slower on GET 4 KiB c1 whichever target it was.',
+    '- Every target ran in the same run, cell by cell, on the same disk, with the same keys, bodies and client. Within a cell the targets take turns to go first (each cell starts with the target after the one that started the cell before): the first target of a cell once measured ~30 % slower on GET 4 KiB c1, whichever target it was. Cells of objects up to 1 MiB run in ' +
+      `${SMALL_CELL_ROUNDS} rounds: each target runs 1/${SMALL_CELL_ROUNDS} of the window per round, the order turning every round, and its figures add up over its rounds, so a drift of the machine’s speed during the cell lands on every target alike.`,
     '- Generator: `bench/src`, closed-loop workers over its own keep-alive HTTP/1.1 client (fixed read buffer per connection, ~0.35 ms CPU per MiB received including the body check, so it does not cap nginx) and its own SigV4 (header auth, path-style, region `auto`, ' +
       (r.signedPayload ? 'payload SHA-256 precomputed and signed' : '`UNSIGNED-PAYLOAD`, as SDKs do over TLS') +
       '). Bodies are random and precomputed per size; every GET body is compared byte for byte with what was PUT, every PUT ETag with the body MD5.',

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { USAGE, parseBenchArgs, type BenchOptions } from './cli';
 import { runCell, type CellEnv, type Probe } from './cell-runner';
+import { runCellInRounds, type RoundMember } from './cell-rounds';
 import { runAll } from './closed-loop';
 import { loadBaseline } from './baseline';
 import type { TargetName } from './cell-result';
@@ -177,25 +178,29 @@ async function main(): Promise<void> {
     const env: CellEnv = { payloads, progress, seconds: opts.seconds, syncDir: res.workDir };
     const runs: CellRun[] = [];
     let index = 0;
-    for (const { def, target, position } of plan) {
+    for (const def of cells) {
       if (res.interrupted) {
         failed = new Interrupted(`interrupted by ${res.interrupted}`);
-        notes.push(`**The run was interrupted (${res.interrupted}) before ${def.id} on ${target}.**`);
+        notes.push(`**The run was interrupted (${res.interrupted}) before ${def.id}.**`);
         break;
       }
-      index++;
-      const state = states[target];
-      if (!state) {
-        runs.push({ ...skipped(def, target, missing[target] ?? `${target} is not available`), position });
-        continue;
+      const members: Array<RoundMember & { position: number }> = [];
+      for (const { target, position } of plan.filter((p) => p.def === def)) {
+        index++;
+        const state = states[target];
+        if (state) members.push({ state, probe: probes[target]!, index, position });
+        else runs.push({ ...skipped(def, target, missing[target] ?? `${target} is not available`), position });
       }
       try {
-        const { window: _window, ...run } = await runCell(def, state, index, env, probes[target]!);
-        runs.push({ ...run, position });
+        const measured =
+          def.rounds > 1 && members.length > 1
+            ? await runCellInRounds(def, members, env, def.rounds)
+            : await sequentially(members, (m) => runCell(def, m.state, m.index, env, m.probe));
+        measured.forEach(({ window: _window, ...run }, i) => runs.push({ ...run, position: members[i]!.position }));
       } catch (err) {
         // Whatever broke (a crashed service, Postgres gone), the cells measured so far still get reported.
         failed = err as Error;
-        notes.push(`**The run stopped at ${def.id} on ${target}:** ${failed.message.split('\n')[0]}`);
+        notes.push(`**The run stopped at ${def.id}:** ${failed.message.split('\n')[0]}`);
         break;
       }
     }
@@ -302,6 +307,12 @@ async function teardown(res: Resources, opts: BenchOptions): Promise<void> {
   for (const db of res.dbs) await db.drop().catch((err) => process.stderr.write(`could not drop ${db.name}: ${err.message}\n`));
   if (opts.keep) process.stdout.write(`kept ${res.workDir}\n`);
   else rmSync(res.workDir, { recursive: true, force: true });
+}
+
+async function sequentially<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
