@@ -31,6 +31,12 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--only', 'list', '--out', 'x.md'], {}).out).toBe('x.md');
   });
 
+  it('runs small-object cells in 3 rounds unless told otherwise', () => {
+    expect(parseBenchArgs([], {}).rounds).toBe(3);
+    expect(parseBenchArgs(['--rounds', '1'], {})).toMatchObject({ rounds: 1, out: 'RESULTS.partial.md' });
+    for (const bad of ['0', '2.5', 'many', '11']) expect(() => parseBenchArgs(['--rounds', bad], {})).toThrow(/--rounds/);
+  });
+
   it('accepts pnpm’s -- separator and rejects nonsense', () => {
     expect(parseBenchArgs(['--', '--profile'], {}).profile).toBe(true);
     expect(() => parseBenchArgs(['--seconds', 'ten'], {})).toThrow(/--seconds/);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SMALL_CELL_ROUNDS } from './matrix';
 
 export type BenchTarget = 'excloud' | 'rgw' | 'nginx';
 export type Topology = 'production' | 'local';
@@ -21,6 +22,8 @@ export interface BenchOptions {
   /** A Markdown file of the runner's own notes (what limits each cell), put into the report. */
   note?: string;
   signedPayload: boolean;
+  /** Rounds for the cells of small objects (1: each target runs its whole window at once). */
+  rounds: number;
   /** Report path; quick runs default to RESULTS.partial.md so they never overwrite the full run. */
   out: string;
   keep: boolean;
@@ -44,6 +47,8 @@ them cell by cell, and writes bench/RESULTS.md.
   --note <file>       Markdown notes (what limits each cell, with the profile) put into the report
   --profile           also profile PUT 4 KiB c8 and GET 1 MiB c8 (node --cpu-prof, stack restarted)
   --signed-payload    sign the body SHA-256 instead of UNSIGNED-PAYLOAD (server then hashes too)
+  --rounds <n>        rounds for cells of objects up to 1 MiB, the targets taking turns each
+                      round (default ${SMALL_CELL_ROUNDS}; 1 runs each target's window in one go)
   --out <file>        report path (default RESULTS.md; RESULTS.partial.md with --only/--seconds)
   --keep              keep the data directory and logs
   --help
@@ -62,6 +67,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       note: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'signed-payload': { type: 'boolean', default: false },
+      rounds: { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -79,7 +85,9 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!['production', 'local', 'both'].includes(topology)) throw new Error(`--topology must be production, local or both, got ${topology}`);
   const runtime = values.runtime ?? 'node24';
   if (!['node24', 'node20-tsx'].includes(runtime)) throw new Error(`--runtime must be node24 or node20-tsx, got ${runtime}`);
-  const quick = only !== undefined || rawSeconds !== undefined || values.target !== undefined || topology !== 'both' || runtime !== 'node24';
+  const rounds = values.rounds === undefined ? SMALL_CELL_ROUNDS : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error(`--rounds must be a whole number from 1 to 10, got ${values.rounds}`);
+  const quick = only !== undefined || rawSeconds !== undefined || values.target !== undefined || topology !== 'both' || runtime !== 'node24' || values.rounds !== undefined;
   return {
     only,
     seconds,
@@ -91,6 +99,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     baseline: values.baseline,
     note: values.note,
     signedPayload: values['signed-payload']!,
+    rounds,
     out: values.out ?? (quick ? 'RESULTS.partial.md' : 'RESULTS.md'),
     keep: values.keep!,
     help: values.help!,

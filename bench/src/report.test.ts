@@ -31,6 +31,14 @@ function record(cells: CellRun[], extra: Partial<RunRecord> = {}): RunRecord {
 }
 
 describe('renderReport', () => {
+  it('says how the targets took turns: rounds when the cells ran in rounds, one go otherwise', () => {
+    const cells = [cell('get-4k-c1', 'excloud', 400, 4096), cell('get-4k-c1', 'rgw', 600, 4096)];
+    expect(renderReport(record(cells, { rounds: 3 }))).toContain('Cells of objects up to 1 MiB ran in 3 rounds: each target ran 1/3 of the window per round');
+    const once = renderReport(record(cells));
+    expect(once).toContain('Each target ran its whole window in one go.');
+    expect(once).not.toContain('rounds:');
+  });
+
   it('judges each target ratio against nginx in the same run', () => {
     const md = renderReport(
       record([

@@ -1,5 +1,5 @@
 import { ratio, type CellSummary, type TargetName } from './cell-result';
-import { LIST_TARGET_PAGES_PER_SEC, MATRIX, RATIO_TARGETS, RSS_LIMIT_MIB, SMALL_CELL_ROUNDS } from './matrix';
+import { LIST_TARGET_PAGES_PER_SEC, MATRIX, RATIO_TARGETS, RSS_LIMIT_MIB } from './matrix';
 import { OUR_TARGETS, beforeAfterSection, findRun, issue9TargetsSection, rgwMissing, sideBySideSection } from './report-compare';
 import { limitsSection } from './report-limits';
 import type { CellRun, RunRecord } from './run-record';
@@ -281,8 +281,10 @@ function methodSection(r: RunRecord): string[] {
   return [
     '## How this was measured',
     '',
-    '- Every target ran in the same run, cell by cell, on the same disk, with the same keys, bodies and client. Within a cell the targets take turns to go first (each cell starts with the target after the one that started the cell before): the first target of a cell once measured ~30 % slower on GET 4 KiB c1, whichever target it was. Cells of objects up to 1 MiB run in ' +
-      `${SMALL_CELL_ROUNDS} rounds: each target runs 1/${SMALL_CELL_ROUNDS} of the window per round, the order turning every round, and its figures add up over its rounds, so a drift of the machine’s speed during the cell lands on every target alike.`,
+    '- Every target ran in the same run, cell by cell, on the same disk, with the same keys, bodies and client. Within a cell the targets take turns to go first (each cell starts with the target after the one that started the cell before): the first target of a cell once measured ~30 % slower on GET 4 KiB c1, whichever target it was.' +
+      ((r.rounds ?? 1) > 1
+        ? ` Cells of objects up to 1 MiB ran in ${r.rounds} rounds: each target ran 1/${r.rounds} of the window per round, the order turning every round, and its figures add up over its rounds, so a drift of the machine’s speed during the cell lands on every target alike.`
+        : ' Each target ran its whole window in one go.'),
     '- Generator: `bench/src`, closed-loop workers over its own keep-alive HTTP/1.1 client (fixed read buffer per connection, ~0.35 ms CPU per MiB received including the body check, so it does not cap nginx) and its own SigV4 (header auth, path-style, region `auto`, ' +
       (r.signedPayload ? 'payload SHA-256 precomputed and signed' : '`UNSIGNED-PAYLOAD`, as SDKs do over TLS') +
       '). Bodies are random and precomputed per size; every GET body is compared byte for byte with what was PUT, every PUT ETag with the body MD5.',

@@ -55,6 +55,8 @@ export interface RunRecord {
   command: string;
   seconds: number;
   signedPayload: boolean;
+  /** Rounds the cells of small objects ran in (absent in records from before rounds). */
+  rounds?: number;
   machine: MachineInfo;
   versions: Versions;
   cells: CellRun[];

@@ -192,9 +192,10 @@ async function main(): Promise<void> {
         else runs.push({ ...skipped(def, target, missing[target] ?? `${target} is not available`), position });
       }
       try {
+        const rounds = def.rounds > 1 ? opts.rounds : 1;
         const measured =
-          def.rounds > 1 && members.length > 1
-            ? await runCellInRounds(def, members, env, def.rounds)
+          rounds > 1 && members.length > 1
+            ? await runCellInRounds(def, members, env, rounds)
             : await sequentially(members, (m) => runCell(def, m.state, m.index, env, m.probe));
         measured.forEach(({ window: _window, ...run }, i) => runs.push({ ...run, position: members[i]!.position }));
       } catch (err) {
@@ -231,6 +232,7 @@ async function main(): Promise<void> {
       command: ['pnpm bench', ...process.argv.slice(2).filter((a) => a !== '--')].join(' '),
       seconds: opts.seconds,
       signedPayload: opts.signedPayload,
+      rounds: opts.rounds,
       machine: machineInfo(res.workDir),
       versions: { ...(await versions(nginxVersion)), ...(rgwVersion ? { rgw: rgwVersion } : {}) },
       // Reported in the matrix's order whatever order they ran in.
