@@ -74,7 +74,6 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
   sendJson(res, s3err.status, s3err.toWire());
 }
 
-
 /**
  * Reads a small JSON request body (the caller bounds it); malformed JSON is the caller's error.
  * Listeners, not `for await`: the stream's async iterator costs a generator, a promise per chunk
@@ -82,6 +81,8 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
  */
 export function readJsonBody<T>(req: IncomingMessage, maxBytes: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // Gone while the route was still checking the caller: its 'close' will not come again.
+    if (req.destroyed && !req.readableEnded) return reject(new Error('request closed before its body ended'));
     const chunks: Buffer[] = [];
     let size = 0;
     const settle = (err: Error | undefined, value?: T) => {

@@ -224,6 +224,14 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
       sendJson(res, 200, body);
     },
   };
+  // Reads the body only after a pause, as a route does that checks the caller first.
+  const late: HotRoute = {
+    operation: 'late',
+    async handle({ req, res }) {
+      await new Promise((r) => setTimeout(r, 100));
+      await watched.handle({ req, res } as Parameters<HotRoute['handle']>[0]);
+    },
+  };
   const hot: HotRoute = {
     operation: 'hot',
     async handle({ req, res }) {
@@ -234,7 +242,7 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
 
   beforeAll(async () => {
     const fallback: http.RequestListener = (_req, res) => res.end('express');
-    const routes: Record<string, HotRoute> = { '/hot': hot, '/hand-over': handedOver, '/watched': watched };
+    const routes: Record<string, HotRoute> = { '/hot': hot, '/hand-over': handedOver, '/watched': watched, '/late': late };
     const route = (req: http.IncomingMessage) => routes[req.url ?? ''];
     const handler = withHotPaths({ logger, metrics, route, fallback });
     running = await startServer({ handler, host: '127.0.0.1', port: 0, logger, graceMs: 100, limits: LIMITS });
@@ -281,6 +289,31 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     // Node reports the cut as an 'aborted' error before 'close'.
     expect(bodyOutcomes).toEqual([expect.stringMatching(/^failed: (aborted|request closed before its body ended)$/)]);
+  });
+
+  it('fails the body read at once when the client left before the route started reading', async () => {
+    bodyOutcomes.length = 0;
+    const s = await openRawSocket(running.port);
+    open.push(s);
+    s.write(head('/late', 'Content-Length: 40\r\n\r\n{"n":'));
+    await new Promise((r) => setTimeout(r, 20));
+    s.destroy();
+    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(bodyOutcomes).toEqual(['failed: request closed before its body ended']);
+  });
+
+  it('survives a reset of a refused body that was left unread', async () => {
+    bodyOutcomes.length = 0;
+    const s = await openRawSocket(running.port);
+    open.push(s);
+    s.write(head('/watched', `Content-Length: 100000\r\n\r\n${'x'.repeat(1000)}`));
+    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(bodyOutcomes).toEqual(['failed: request body exceeds 64 bytes']);
+    s.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    // The server is still there and serves the next request.
+    const res = await fetch(`http://127.0.0.1:${running.port}/hot`, { method: 'PUT', body: '{"n":3}' });
+    expect(await res.json()).toEqual({ n: 3 });
   });
 
   it('reads a body that arrives in several pieces, and refuses one that is not JSON', async () => {
