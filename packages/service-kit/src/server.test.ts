@@ -213,6 +213,10 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
   const metrics = createServiceMetrics('hot-test');
   const handedOver: HotRoute = { operation: 'handed_over', handle: async ({ fallback }) => fallback() };
   const bodyOutcomes: string[] = [];
+  /** Until the watched route has read (or failed to read) a body, for at most a second. */
+  const bodyOutcome = async () => {
+    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  };
   const watched: HotRoute = {
     operation: 'watched',
     async handle({ req, res }) {
@@ -286,7 +290,7 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     s.write(head('/watched', 'Content-Length: 40\r\n\r\n{"n":'));
     await new Promise((r) => setTimeout(r, 50));
     s.destroy();
-    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await bodyOutcome();
     // Node reports the cut as an 'aborted' error before 'close'.
     expect(bodyOutcomes).toEqual([expect.stringMatching(/^failed: (aborted|request closed before its body ended)$/)]);
   });
@@ -298,7 +302,7 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     s.write(head('/late', 'Content-Length: 40\r\n\r\n{"n":'));
     await new Promise((r) => setTimeout(r, 20));
     s.destroy();
-    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await bodyOutcome();
     expect(bodyOutcomes).toEqual(['failed: request closed before its body ended']);
   });
 
@@ -307,7 +311,7 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     const s = await openRawSocket(running.port);
     open.push(s);
     s.write(head('/watched', `Content-Length: 100000\r\n\r\n${'x'.repeat(1000)}`));
-    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await bodyOutcome();
     expect(bodyOutcomes).toEqual(['failed: request body exceeds 64 bytes']);
     s.destroy();
     await new Promise((r) => setTimeout(r, 50));
@@ -323,7 +327,7 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     s.write(head('/watched', 'Content-Length: 8\r\n\r\n{"n"'));
     await new Promise((r) => setTimeout(r, 30));
     s.write(':42}');
-    for (let i = 0; i < 100 && bodyOutcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await bodyOutcome();
     expect(bodyOutcomes).toEqual(['read 42']);
     const res = await fetch(`http://127.0.0.1:${running.port}/watched`, { method: 'PUT', body: '{"n":' });
     expect(res.status).toBe(400);
