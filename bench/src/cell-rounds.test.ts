@@ -1,3 +1,4 @@
+import childProcess from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,9 +50,17 @@ describe('runCellInRounds', () => {
       probe: { groups: async () => ({}) },
       index: i + 1,
     }));
-    // Each slice starts by waiting for a quiet machine: mark it in the request log.
+    // Each slice starts by waiting for a quiet machine: mark it in the request log, and the syncs.
     env.quiet = async () => (log.push('|'), quiet());
+    jest.spyOn(childProcess, 'spawnSync').mockImplementation(() => {
+      log.push('sync');
+      return { status: 0 } as ReturnType<typeof childProcess.spawnSync>;
+    });
     const runs = await runCellInRounds(def, members, env, 3);
+    // A PUT cell's writes are synced after every slice, so they never land in the next target's.
+    const beforeSlices = log.map((e, i) => (e === '|' ? log[i - 1] : undefined)).filter((e) => e !== undefined);
+    expect(beforeSlices).toEqual(Array(6).fill('sync'));
+    log.splice(0, log.length, ...log.filter((e) => e !== 'sync'));
 
     const slices = log.join(' ').split('|').slice(1).map((s) => [...new Set(s.trim().split(' '))]);
     expect(slices).toEqual([['excloud'], ['rgw'], ['rgw'], ['excloud'], ['excloud'], ['rgw']]);

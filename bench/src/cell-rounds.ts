@@ -7,6 +7,7 @@ import {
   measureSlice,
   prepareOrFail,
   syncData,
+  writesData,
   type CellEnv,
   type Counters,
   type MeasuredRun,
@@ -61,6 +62,8 @@ export async function runCellInRounds(def: CellDef, members: RoundMember[], env:
       a.endUs = slice.window.endUs;
       a.outcomes.push(slice.outcome);
       addUsage(a.resources, slice.resources);
+      // As between whole cells: one target's write-back must not land in the next one's slice.
+      if (writesData(def)) syncData(env);
     }
   }
   const runs: MeasuredRun[] = [];

@@ -116,8 +116,13 @@ export async function finishCell(def: CellDef, state: TargetState, prepared: Pre
   } catch (err) {
     env.progress.log(`  cleanup after ${def.id} failed: ${(err as Error).message}`);
   }
-  if (def.op === 'put' || def.op === 'multipart' || def.op === 'mixed') syncData(env);
+  if (writesData(def)) syncData(env);
   return summary;
+}
+
+/** Cells whose writes must be on disk before anything else is measured (nginx leaves them to write-back). */
+export function writesData(def: CellDef): boolean {
+  return def.op === 'put' || def.op === 'multipart' || def.op === 'mixed';
 }
 
 export interface Counters {
