@@ -31,23 +31,16 @@ export type MeasuredRun = CellRun & { window: TimeWindow };
 
 /** Prepares, runs and measures one cell on one target; failures become a failed cell, not a crash. */
 export async function runCell(def: CellDef, state: TargetState, index: number, env: CellEnv, probe: Probe): Promise<MeasuredRun> {
-  const prepared = await prepareOrFail(def, state, index, env);
-  if ('summary' in prepared) return prepared;
-  syncData(env);
-  const windowMs = cellWindowMs(def, env);
-  const recorder = new CellRecorder();
-  const slice = await measureSlice(def, state, prepared, recorder, { env, probe, index, windowMs, offsetMs: 0, sliceMs: windowMs });
-  const deltas = await counterDeltas(probe, slice.before);
-  const summary = await finishCell(def, state, prepared, recorder, env, index, [slice.outcome]);
-  return { def, target: state.target.name, summary, resources: slice.resources, ...deltas, window: slice.window };
+  const [run] = await runCellInRounds(def, [{ state, probe, index }], env, 1);
+  return run!;
 }
 
-export function cellWindowMs(def: CellDef, env: CellEnv): number {
+function cellWindowMs(def: CellDef, env: CellEnv): number {
   return env.seconds * 1000 * (def.windowFactor ?? 1);
 }
 
 /** The cell's untimed preparation; a failure is reported as the failed cell it makes. */
-export async function prepareOrFail(def: CellDef, state: TargetState, index: number, env: CellEnv): Promise<PreparedCell | MeasuredRun> {
+async function prepareOrFail(def: CellDef, state: TargetState, index: number, env: CellEnv): Promise<PreparedCell | MeasuredRun> {
   try {
     return await prepareCell(def, state, { payloads: env.payloads, log: (l) => env.progress.log(l) });
   } catch (err) {
@@ -60,11 +53,11 @@ export async function prepareOrFail(def: CellDef, state: TargetState, index: num
 }
 
 /** What preparing wrote is on disk before the clock starts (our stack fsyncs; nginx leaves it to write-back). */
-export function syncData(env: CellEnv): void {
+function syncData(env: CellEnv): void {
   spawnSync('sync', ['-f', env.syncDir]);
 }
 
-export interface SliceOptions {
+interface SliceOptions {
   env: CellEnv;
   probe: Probe;
   index: number;
@@ -74,7 +67,7 @@ export interface SliceOptions {
   sliceMs: number;
 }
 
-export interface Slice {
+interface Slice {
   /** Auth calls and Postgres commits when the slice started. */
   before: Counters;
   outcome: LoopOutcome;
@@ -83,7 +76,7 @@ export interface Slice {
 }
 
 /** One timed stretch of closed-loop load on one target, after the machine is quiet. */
-export async function measureSlice(def: CellDef, state: TargetState, prepared: PreparedCell, recorder: CellRecorder, o: SliceOptions): Promise<Slice> {
+async function measureSlice(def: CellDef, state: TargetState, prepared: PreparedCell, recorder: CellRecorder, o: SliceOptions): Promise<Slice> {
   const target = state.target.name;
   const quiet = await (o.env.quiet ?? waitForQuiet)();
   if (!quiet.quiet) {
@@ -105,7 +98,7 @@ export async function measureSlice(def: CellDef, state: TargetState, prepared: P
 }
 
 /** Summarizes the cell from all its slices, then runs the untimed cleanup. */
-export async function finishCell(def: CellDef, state: TargetState, prepared: PreparedCell, recorder: CellRecorder, env: CellEnv, index: number, outcomes: LoopOutcome[]): Promise<CellSummary> {
+async function finishCell(def: CellDef, state: TargetState, prepared: PreparedCell, recorder: CellRecorder, env: CellEnv, index: number, outcomes: LoopOutcome[]): Promise<CellSummary> {
   const seconds = outcomes.reduce((a, o) => a + o.seconds, 0);
   const status = outcomes.find((o) => o.status !== 'ok')?.status ?? 'ok';
   const notes = [...new Set(outcomes.map((o) => o.note).filter((n): n is string => Boolean(n)))];
@@ -121,22 +114,22 @@ export async function finishCell(def: CellDef, state: TargetState, prepared: Pre
 }
 
 /** Cells whose writes must be on disk before anything else is measured (nginx leaves them to write-back). */
-export function writesData(def: CellDef): boolean {
+function writesData(def: CellDef): boolean {
   return def.op === 'put' || def.op === 'multipart' || def.op === 'mixed';
 }
 
-export interface Counters {
+interface Counters {
   auth?: number;
   commits?: number;
 }
 
-export async function counters(probe: Probe): Promise<Counters> {
+async function counters(probe: Probe): Promise<Counters> {
   const [auth, commits] = await Promise.all([optional(probe.authCalls), optional(probe.pgCommits)]);
   return { auth, commits };
 }
 
 /** Auth calls and Postgres commits since `before` (Postgres publishes its counts up to a second late). */
-export async function counterDeltas(probe: Probe, before: Counters): Promise<Pick<CellRun, 'authCalls' | 'pgCommits'>> {
+async function counterDeltas(probe: Probe, before: Counters): Promise<Pick<CellRun, 'authCalls' | 'pgCommits'>> {
   if (probe.pgCommits) await new Promise((r) => setTimeout(r, 1100));
   const after = await counters(probe);
   return {
@@ -156,4 +149,84 @@ async function optional(read?: () => Promise<number>): Promise<number | undefine
 
 function nowUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
+}
+
+export interface RoundMember {
+  state: TargetState;
+  probe: Probe;
+  /** The member's line in the progress display. */
+  index: number;
+}
+
+interface Accumulated {
+  prepared: PreparedCell;
+  recorder: CellRecorder;
+  outcomes: LoopOutcome[];
+  resources: Record<string, GroupUsage>;
+  before?: Counters;
+  startUs?: number;
+  endUs: number;
+}
+
+/**
+ * One cell on its targets, in rounds: every target is prepared, then each round gives each
+ * target an equal slice of the cell's window, and the order turns by one every round. A drift of
+ * the machine's speed during the cell (this VM drifts by tens of percent over minutes) and the
+ * slowdown of whoever goes first then land on every target alike, instead of on whichever target
+ * ran while the machine was slow. Throughput, latencies and CPU add up over a target's slices.
+ */
+export async function runCellInRounds(def: CellDef, members: RoundMember[], env: CellEnv, rounds: number): Promise<MeasuredRun[]> {
+  const windowMs = cellWindowMs(def, env);
+  const sliceMs = windowMs / rounds;
+  const failed = new Map<RoundMember, MeasuredRun>();
+  const acc = new Map<RoundMember, Accumulated>();
+  for (const m of members) {
+    const prepared = await prepareOrFail(def, m.state, m.index, env);
+    if ('summary' in prepared) failed.set(m, prepared);
+    else acc.set(m, { prepared, recorder: new CellRecorder(), outcomes: [], resources: {}, endUs: 0 });
+  }
+  syncData(env);
+  const live = members.filter((m) => acc.has(m));
+  let sliced = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const m of rotate(live, round)) {
+      const a = acc.get(m)!;
+      const slice = await measureSlice(def, m.state, a.prepared, a.recorder, { env, probe: m.probe, index: m.index, windowMs, offsetMs: round * sliceMs, sliceMs });
+      a.before ??= slice.before;
+      a.startUs ??= slice.window.startUs;
+      a.endUs = slice.window.endUs;
+      a.outcomes.push(slice.outcome);
+      addUsage(a.resources, slice.resources);
+      // As between whole cells: one target's write-back must not land in the next one's slice
+      // (after the last slice, finishing the cell syncs).
+      if (writesData(def) && ++sliced < live.length * rounds) syncData(env);
+    }
+  }
+  const runs: MeasuredRun[] = [];
+  for (const m of members) {
+    const a = acc.get(m);
+    if (!a) {
+      runs.push(failed.get(m)!);
+      continue;
+    }
+    const deltas = await counterDeltas(m.probe, a.before ?? {});
+    const summary = await finishCell(def, m.state, a.prepared, a.recorder, env, m.index, a.outcomes);
+    runs.push({ def, target: m.state.target.name, summary, resources: a.resources, ...deltas, window: { startUs: a.startUs ?? 0, endUs: a.endUs } });
+  }
+  return runs;
+}
+
+/** The list starting at its `by`-th element (mod its length), wrapping around. */
+export function rotate<T>(list: T[], by: number): T[] {
+  if (list.length === 0) return [];
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** CPU adds up over slices; the peak RSS is the largest any slice saw. */
+export function addUsage(into: Record<string, GroupUsage>, slice: Record<string, GroupUsage>): void {
+  for (const [group, u] of Object.entries(slice)) {
+    const seen = into[group];
+    into[group] = seen ? { cpuMs: seen.cpuMs + u.cpuMs, maxRssMib: Math.max(seen.maxRssMib, u.maxRssMib) } : { ...u };
+  }
 }

@@ -16,7 +16,7 @@ export interface CellDef {
   /** Fraction of the per-cell window (64 MiB at c32 needs fewer seconds to be meaningful). */
   windowFactor?: number;
   /**
-   * Rounds the window is split into, every target taking a turn per round (see cell-rounds.ts).
+   * Rounds the window is split into, every target taking a turn per round (see runCellInRounds in cell-runner.ts).
    * Cells of large objects keep one: a 64 MiB request can outlast a slice, and their GETs read
    * objects prepared just before, which a long wait could see paged out.
    */

@@ -6,8 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { USAGE, parseBenchArgs, type BenchOptions } from './cli';
-import { runCell, type CellEnv, type Probe } from './cell-runner';
-import { runCellInRounds, type RoundMember } from './cell-rounds';
+import { runCell, runCellInRounds, type CellEnv, type Probe, type RoundMember } from './cell-runner';
 import { runAll } from './closed-loop';
 import { loadBaseline } from './baseline';
 import type { TargetName } from './cell-result';
