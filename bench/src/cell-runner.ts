@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { CellRecorder, type CellSummary } from './cell-result';
 import { runClosedLoop, type LoopOutcome } from './closed-loop';
-import type { CellDef } from './matrix';
+import { rotate, type CellDef } from './matrix';
 import { MIB, type PayloadCache } from './payload';
 import { ResourceSampler, type GroupUsage, type PidGroups } from './process-stats';
 import type { Progress } from './progress';
@@ -214,13 +214,6 @@ export async function runCellInRounds(def: CellDef, members: RoundMember[], env:
     runs.push({ def, target: m.state.target.name, summary, resources: a.resources, ...deltas, window: { startUs: a.startUs ?? 0, endUs: a.endUs } });
   }
   return runs;
-}
-
-/** The list starting at its `by`-th element (mod its length), wrapping around. */
-export function rotate<T>(list: T[], by: number): T[] {
-  if (list.length === 0) return [];
-  const k = by % list.length;
-  return [...list.slice(k), ...list.slice(0, k)];
 }
 
 /** CPU adds up over slices; the peak RSS is the largest any slice saw. */

@@ -113,8 +113,15 @@ export interface PlannedRun<T extends string> {
 export function planRuns<T extends string>(cells: CellDef[], targets: T[], runsOn: (def: CellDef, target: T) => boolean): PlannedRun<T>[] {
   let next = 0;
   return cells.flatMap((def) => {
-    const rotated = targets.map((_, k) => targets[(next + k) % targets.length]).filter((t) => runsOn(def, t));
+    const rotated = rotate(targets, next).filter((t) => runsOn(def, t));
     if (rotated.length > 0) next = (targets.indexOf(rotated[0]) + 1) % targets.length;
     return rotated.map((target, k) => ({ def, target, position: k + 1 }));
   });
+}
+
+/** The list starting at its `by`-th element (mod its length), wrapping around. */
+export function rotate<T>(list: T[], by: number): T[] {
+  if (list.length === 0) return [];
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
 }
