@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AbortMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3, uniqueBucket } from './support/clients';
 import { exportedNames, metricNames } from './support/promql-names';
 import { stack } from './support/stack';
@@ -63,6 +63,8 @@ localOnly('metrics: what the dashboard and alerts query is what the services exp
   beforeAll(async () => {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'hello' }));
+    // The second GET of a small object is read ahead (read-ahead.ts).
+    for (let i = 0; i < 2; i++) await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }))).Body!.transformToString();
     const urls = metricsUrls();
     scraped = Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([name, url]) => [name, await scrape(url)])));
   });
@@ -104,6 +106,7 @@ localOnly('metrics: what the dashboard and alerts query is what the services exp
 
   it('counts gateway bytes per operation and the Postgres pools', () => {
     expect(scraped.gateway).toMatch(/^excloud_gateway_received_bytes_total\{[^}]*operation="PutObject"[^}]*\} [1-9]/m);
+    expect(scraped.gateway).toMatch(/^excloud_gateway_read_ahead_total\{[^}]*outcome="used"[^}]*\} [1-9]/m);
     expect(scraped.gateway).toMatch(/^excloud_internal_call_duration_seconds_count\{[^}]*peer="metadata",outcome="2xx"[^}]*\} [1-9]/m);
     expect(scraped.metadata).toMatch(/^excloud_db_pool_max\{excloud_service="metadata"\} [1-9]/m);
     expect(scraped.auth).toMatch(/^excloud_db_pool_connections\{excloud_service="auth"\} \d+/m);

@@ -6,11 +6,13 @@ import type { AnyCaller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationName, OperationOf } from './operation-types';
 import type { PostForm } from './post-form';
+import type { ReadAhead } from './read-ahead';
 
 export interface Services {
   auth: AuthClient;
   metadata: MetadataClient;
   blob: BlobClient;
+  readAhead: ReadAhead;
 }
 
 /**
@@ -35,7 +37,8 @@ export interface S3Result {
   status?: number;
   headers?: Record<string, string | undefined>;
   xml?: string;
-  body?: Readable;
+  /** A stream, or a small body already in memory (sent with the head in one write). */
+  body?: Readable | Buffer;
 }
 
 export type OperationHandler<N extends OperationName> = (ctx: OperationContext<N>) => Promise<S3Result>;

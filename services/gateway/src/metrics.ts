@@ -7,6 +7,7 @@ export interface GatewayMetrics extends ServiceMetrics {
   bytesIn: Counter<'operation'>;
   bytesOut: Counter<'operation'>;
   requestBodyBytes: Histogram<'operation'>;
+  readAhead: Counter<'outcome'>;
 }
 
 /** Operations whose request body is object data: their sizes are worth a histogram. */
@@ -24,6 +25,12 @@ export function createGatewayMetrics(): GatewayMetrics {
       help: 'Object bytes per PutObject / UploadPart request (decoded length for aws-chunked bodies)',
       labelNames: ['operation'],
       buckets: [1024, 16_384, 262_144, 1_048_576, 8_388_608, 67_108_864, 536_870_912, 5_368_709_120],
+      registers,
+    }),
+    readAhead: new Counter({
+      name: 'excloud_gateway_read_ahead_total',
+      help: 'Small-object blob reads started before metadata answered, by outcome: used, stale (metadata named another blob) or failed',
+      labelNames: ['outcome'],
       registers,
     }),
   };

@@ -6,6 +6,7 @@ import { createServiceApp, finishServiceApp, instrumentPeers, mintCapability, pe
 import { createGatewayMetrics } from './metrics';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
+import { ReadAhead } from './read-ahead';
 import { RevocationFeed } from './revocation-feed';
 import { sendError } from './respond';
 import { createS3Handler } from './s3-handler';
@@ -25,10 +26,12 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
   const logger = opts.logger;
   const metrics = createGatewayMetrics();
   instrumentPeers(metrics, { [peerKey(config.authUrl)]: 'auth', [peerKey(config.metadataUrl)]: 'metadata', [peerKey(config.blobUrl)]: 'blob' });
+  const blob = new BlobClient(config.blobUrl, (capability) => mintCapability(config.capabilityKeys, capability));
   const services = {
     auth: new AuthClient(config.authUrl, config.serviceSecret),
     metadata: new MetadataClient(config.metadataUrl),
-    blob: new BlobClient(config.blobUrl, (capability) => mintCapability(config.capabilityKeys, capability)),
+    blob,
+    readAhead: new ReadAhead(blob, config.readAheadEntries, (outcome) => metrics.readAhead.inc({ outcome })),
   };
   const authenticator = new Authenticator(services.auth, config.authCacheTtlMs);
   const anonymousTokens = new AnonymousTokens(services.auth);

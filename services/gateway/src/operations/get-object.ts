@@ -16,7 +16,13 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
   if (ctx.caller.anonymous && Object.keys(responseHeaders).length > 0) {
     throw new S3Error('InvalidRequest', 'Request specific response headers cannot be used for anonymous GET requests.');
   }
-  const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
+  const slot = { orgId: ctx.caller.orgId, bucket, key, versionId };
+  const guess = withBody && readsWholeObject(ctx) ? ctx.services.readAhead.start(slot, ctx.requestId) : undefined;
+  const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId).catch((err: unknown) => {
+    ctx.services.readAhead.forget(slot); // gone or not readable: stop guessing its blob
+    throw err;
+  });
+  const early = await ctx.services.readAhead.settle(guess, slot, version);
   const headers = objectResponseHeaders(version);
   // S3 shows the tag count only to callers allowed to read tags: never to an anonymous reader.
   if (version.tags?.length && !ctx.caller.anonymous) headers[S3_HEADERS.taggingCount] = String(version.tags.length);
@@ -38,7 +44,7 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
     headers[S3_HEADERS.checksumType] = checksumTypeOf(version.checksums);
   }
   if (!range) {
-    return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? await fullBody(ctx, version) : undefined };
+    return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? (early ?? (await fullBody(ctx, version))) : undefined };
   }
   return {
     status: 206,
@@ -49,6 +55,22 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
     },
     body: withBody ? await openObjectStream({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
   };
+}
+
+/**
+ * A plain GET, the only kind read ahead: a Range or partNumber reads part of the object, and a
+ * conditional GET (a cache revalidating) is mostly answered 304 without a body.
+ */
+function readsWholeObject(ctx: OperationContext<'GetObject' | 'HeadObject'>): boolean {
+  const h = ctx.req.headers;
+  return (
+    ctx.operation.partNumber === undefined &&
+    h.range === undefined &&
+    h['if-match'] === undefined &&
+    h['if-none-match'] === undefined &&
+    h['if-modified-since'] === undefined &&
+    h['if-unmodified-since'] === undefined
+  );
 }
 
 /**

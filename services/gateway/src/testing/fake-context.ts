@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../config';
 import type { OperationContext } from '../context';
 import type { OperationName } from '../operation-types';
 import { parseS3Request } from '../router';
+import { ReadAhead } from '../read-ahead';
 
 /**
  * Operation handlers under unit test: a request line goes through the real router, and the
@@ -113,6 +114,8 @@ export interface FakeRequest {
   metadata?: Partial<MetadataClient>;
   blobs?: FakeBlobs;
   auth?: Partial<AuthClient>;
+  /** Off unless given: shared between contexts, it remembers across requests as the gateway's does. */
+  readAhead?: ReadAhead;
 }
 
 /**
@@ -142,6 +145,7 @@ export function fakeContext<N extends OperationName>(name: N, requestLine: strin
       metadata: strict<MetadataClient>('metadata', opts.metadata ?? {}),
       blob: blobs.client,
       auth: strict<AuthClient>('auth', opts.auth ?? {}),
+      readAhead: opts.readAhead ?? new ReadAhead(blobs.client, 0),
     },
     config: TEST_CONFIG,
     owner: async () => ({ id: 'c0ffee', displayName: 'acme' }),

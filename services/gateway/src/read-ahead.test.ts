@@ -1,0 +1,161 @@
+import { FakeBlobs, ORG, codeOf, fakeContext, objectVersion } from './testing/fake-context';
+import { getObject } from './operations/get-object';
+import { headObject } from './operations/head-object';
+import { READ_AHEAD_MAX_BYTES, ReadAhead, type ReadAheadOutcome } from './read-ahead';
+import { S3Error } from '@excloud/s3-protocol';
+import type { ObjectVersion } from '@excloud/contracts';
+
+/** A gateway's read-ahead over fake blobs, with every blob read and outcome recorded in order. */
+function setup(capacity = 100) {
+  const blobs = new FakeBlobs();
+  const events: string[] = [];
+  const get = blobs.client.get.bind(blobs.client);
+  blobs.client.get = (orgId, part, range, requestId) => {
+    events.push(`blob ${part.blobId}${range ? ' range' : ''}`);
+    return get(orgId, part, range, requestId);
+  };
+  const outcomes: ReadAheadOutcome[] = [];
+  const readAhead = new ReadAhead(blobs.client, capacity, (o) => outcomes.push(o));
+  return { blobs, events, outcomes, readAhead };
+}
+
+function storedVersion(blobs: FakeBlobs, bytes: string | Buffer): ObjectVersion {
+  const body = Buffer.from(bytes);
+  return objectVersion({ size: body.length, manifest: [blobs.seed(body)], etag: '"e"' });
+}
+
+async function get(s: ReturnType<typeof setup>, current: () => ObjectVersion | Promise<ObjectVersion>, line = 'GET /b/k', headers: Record<string, string> = {}) {
+  const ctx = fakeContext('GetObject', line, {
+    blobs: s.blobs,
+    readAhead: s.readAhead,
+    headers,
+    metadata: {
+      getObject: async () => {
+        s.events.push('metadata');
+        return current();
+      },
+    },
+  });
+  const result = await getObject(ctx);
+  const body = result.body;
+  if (body === undefined) return '';
+  if (Buffer.isBuffer(body)) return body.toString();
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString();
+}
+
+describe('read-ahead of small objects', () => {
+  it('reads a small object it served before while metadata answers, and answers with those bytes', async () => {
+    const s = setup();
+    const v1 = storedVersion(s.blobs, 'hello');
+    expect(await get(s, () => v1)).toBe('hello');
+    expect(s.events).toEqual(['metadata', `blob ${v1.manifest[0]!.blobId}`]);
+
+    s.events.length = 0;
+    expect(await get(s, () => v1)).toBe('hello');
+    // The blob read started first, and it was the only one.
+    expect(s.events).toEqual([`blob ${v1.manifest[0]!.blobId}`, 'metadata']);
+    expect(s.outcomes).toEqual(['used']);
+  });
+
+  it('answers with the blob metadata names when the object changed since (never the remembered bytes)', async () => {
+    const s = setup();
+    const v1 = storedVersion(s.blobs, 'old bytes');
+    const v2 = storedVersion(s.blobs, 'new bytes');
+    await get(s, () => v1);
+    s.events.length = 0;
+    expect(await get(s, () => v2)).toBe('new bytes');
+    expect(s.events).toEqual([`blob ${v1.manifest[0]!.blobId}`, 'metadata', `blob ${v2.manifest[0]!.blobId}`]);
+    expect(s.outcomes).toEqual(['stale']);
+    // Now v2 is the one remembered.
+    s.events.length = 0;
+    expect(await get(s, () => v2)).toBe('new bytes');
+    expect(s.events).toEqual([`blob ${v2.manifest[0]!.blobId}`, 'metadata']);
+  });
+
+  it('reads the blob again as usual when the early read failed', async () => {
+    const s = setup();
+    const v1 = storedVersion(s.blobs, 'hello');
+    await get(s, () => v1);
+    const real = s.blobs.client.get;
+    let calls = 0;
+    s.blobs.client.get = (...args) => (++calls === 1 ? Promise.reject(new S3Error('ServiceUnavailable')) : real(...args));
+    expect(await get(s, () => v1)).toBe('hello');
+    expect(calls).toBe(2);
+    expect(s.outcomes).toEqual(['failed']);
+  });
+
+  it('keeps the bytes to itself when metadata refuses, and stops guessing that object', async () => {
+    const s = setup();
+    const v1 = storedVersion(s.blobs, 'secret');
+    await get(s, () => v1);
+    expect(await codeOf(get(s, () => Promise.reject(new S3Error('AccessDenied'))))).toBe('AccessDenied');
+    s.events.length = 0;
+    expect(await codeOf(get(s, () => Promise.reject(new S3Error('NoSuchKey'))))).toBe('NoSuchKey');
+    expect(s.events).toEqual(['metadata']);
+    expect(s.outcomes).toEqual([]);
+  });
+
+  it('guesses per version and per org: another version or another org never shares a slot', async () => {
+    const s = setup();
+    const v1 = storedVersion(s.blobs, 'version one');
+    await get(s, () => v1, 'GET /b/k?versionId=v1');
+    s.events.length = 0;
+    await get(s, () => v1); // the current version: not yet seen
+    expect(s.events).toEqual(['metadata', `blob ${v1.manifest[0]!.blobId}`]);
+    const otherOrg = { orgId: 'other' as typeof ORG, bucket: 'b', key: 'k', versionId: undefined };
+    expect(s.readAhead.start(otherOrg, 'r')).toBeUndefined();
+  });
+
+  it('does not read ahead a Range, a partNumber or a conditional GET, nor for HEAD', async () => {
+    const s = setup();
+    const v1 = storedVersion(s.blobs, 'hello world');
+    await get(s, () => v1);
+    s.events.length = 0;
+    expect(await get(s, () => v1, 'GET /b/k', { range: 'bytes=0-4' })).toBe('hello');
+    expect(await get(s, () => v1, 'GET /b/k?partNumber=1')).toBe('hello world');
+    await expect(get(s, () => v1, 'GET /b/k', { 'if-none-match': '"e"' })).rejects.toMatchObject({ code: 'NotModified' });
+    const head = fakeContext('HeadObject', 'HEAD /b/k', { blobs: s.blobs, readAhead: s.readAhead, metadata: { getObject: async () => (s.events.push('metadata'), v1) } });
+    await headObject(head);
+    const blob = `blob ${v1.manifest[0]!.blobId}`;
+    // Every blob read waited for metadata: range, partNumber, conditional (304), HEAD.
+    expect(s.events).toEqual(['metadata', `${blob} range`, 'metadata', blob, 'metadata', 'metadata']);
+    expect(s.outcomes).toEqual([]);
+  });
+
+  it('remembers only non-empty single-blob objects up to READ_AHEAD_MAX_BYTES', async () => {
+    const s = setup();
+    const slot = { orgId: ORG, bucket: 'b', key: 'k', versionId: undefined };
+    const big = storedVersion(s.blobs, Buffer.alloc(READ_AHEAD_MAX_BYTES + 1));
+    s.readAhead.remember(slot, big);
+    expect(s.readAhead.size).toBe(0);
+    const multipart = objectVersion({ size: 2, manifest: [s.blobs.seed(Buffer.from('a')), s.blobs.seed(Buffer.from('b'))] });
+    s.readAhead.remember(slot, multipart);
+    s.readAhead.remember(slot, objectVersion({ size: 0, manifest: [] }));
+    expect(s.readAhead.size).toBe(0);
+    s.readAhead.remember(slot, storedVersion(s.blobs, Buffer.alloc(READ_AHEAD_MAX_BYTES)));
+    expect(s.readAhead.size).toBe(1);
+    // An object that grew past the limit is forgotten, not guessed with its old blob.
+    s.readAhead.remember(slot, big);
+    expect(s.readAhead.size).toBe(0);
+  });
+
+  it('holds at most its capacity, dropping the least recently served first; 0 turns it off', async () => {
+    const s = setup(2);
+    const slot = (key: string) => ({ orgId: ORG, bucket: 'b', key, versionId: undefined });
+    const v = storedVersion(s.blobs, 'x');
+    s.readAhead.remember(slot('a'), v);
+    s.readAhead.remember(slot('b'), v);
+    s.readAhead.remember(slot('a'), v); // a served again: b is now the oldest
+    s.readAhead.remember(slot('c'), v);
+    expect(s.readAhead.size).toBe(2);
+    expect(s.readAhead.start(slot('b'), 'r')).toBeUndefined();
+    expect(s.readAhead.start(slot('a'), 'r')).toBeDefined();
+    expect(s.readAhead.start(slot('c'), 'r')).toBeDefined();
+
+    const off = setup(0);
+    off.readAhead.remember(slot('a'), v);
+    expect(off.readAhead.size).toBe(0);
+  });
+});
