@@ -26,7 +26,7 @@ export interface GatewayConfig extends BaseConfig {
   serviceSecret: string;
   /** Signs the per-request blob capabilities the blob service checks. */
   capabilityKeys: CapabilityKeys;
-  /** How many small objects' blobs are remembered to read ahead of metadata's answer (read-ahead.ts); 0 turns it off. */
+  /** How many objects' blobs are remembered to read ahead of metadata's answer (read-ahead.ts); 0 turns it off. */
   readAheadEntries: number;
 }
 
@@ -55,7 +55,7 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     usageFlushMs: env.int('GATEWAY_USAGE_FLUSH_MS', 5_000, { min: 100, max: 600_000 }),
     serviceSecret: readServiceSecret(env.optional('INTERNAL_SERVICE_SECRET')),
     capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
-    // About 200 bytes each: 10,000 hot small objects cost ~2 MiB.
+    // About 200 bytes each: 10,000 hot objects cost ~2 MiB.
     readAheadEntries: env.int('GATEWAY_READ_AHEAD_ENTRIES', 10_000, { min: 0, max: 10_000_000 }),
   };
 }

@@ -37,8 +37,7 @@ export interface S3Result {
   status?: number;
   headers?: Record<string, string | undefined>;
   xml?: string;
-  /** A stream, or a small body already in memory (sent with the head in one write). */
-  body?: Readable | Buffer;
+  body?: Readable;
 }
 
 export type OperationHandler<N extends OperationName> = (ctx: OperationContext<N>) => Promise<S3Result>;

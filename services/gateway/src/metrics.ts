@@ -29,7 +29,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     }),
     readAhead: new Counter({
       name: 'excloud_gateway_read_ahead_total',
-      help: 'Small-object blob reads started before metadata answered, by outcome: used, stale (metadata named another blob) or failed',
+      help: 'Blob reads started before metadata answered, by outcome: used, stale (metadata named another blob) or failed',
       labelNames: ['outcome'],
       registers,
     }),

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { FakeBlobs, ORG, codeOf, fakeContext, objectVersion } from './testing/fake-context';
 import { getObject } from './operations/get-object';
 import { headObject } from './operations/head-object';
@@ -9,14 +10,17 @@ import type { ObjectVersion } from '@excloud/contracts';
 function setup(capacity = 100) {
   const blobs = new FakeBlobs();
   const events: string[] = [];
+  const responses: Readable[] = [];
   const get = blobs.client.get.bind(blobs.client);
-  blobs.client.get = (orgId, part, range, requestId) => {
+  blobs.client.get = async (orgId, part, range, requestId) => {
     events.push(`blob ${part.blobId}${range ? ' range' : ''}`);
-    return get(orgId, part, range, requestId);
+    const response = await get(orgId, part, range, requestId);
+    responses.push(response);
+    return response;
   };
   const outcomes: ReadAheadOutcome[] = [];
   const readAhead = new ReadAhead(blobs.client, capacity, (o) => outcomes.push(o));
-  return { blobs, events, outcomes, readAhead };
+  return { blobs, events, outcomes, readAhead, responses };
 }
 
 function storedVersion(blobs: FakeBlobs, bytes: string | Buffer): ObjectVersion {
@@ -37,11 +41,8 @@ async function get(s: ReturnType<typeof setup>, current: () => ObjectVersion | P
     },
   });
   const result = await getObject(ctx);
-  const body = result.body;
-  if (body === undefined) return '';
-  if (Buffer.isBuffer(body)) return body.toString();
   const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(Buffer.from(c as Buffer));
+  for await (const c of result.body ?? []) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks).toString();
 }
 
@@ -68,6 +69,9 @@ describe('read-ahead of small objects', () => {
     expect(await get(s, () => v2)).toBe('new bytes');
     expect(s.events).toEqual([`blob ${v1.manifest[0]!.blobId}`, 'metadata', `blob ${v2.manifest[0]!.blobId}`]);
     expect(s.outcomes).toEqual(['stale']);
+    // The guessed read was dropped, not left holding its connection.
+    await new Promise((r) => setImmediate(r));
+    expect(s.responses.map((r) => r.destroyed)).toEqual([true, true, true]);
     // Now v2 is the one remembered.
     s.events.length = 0;
     expect(await get(s, () => v2)).toBe('new bytes');
@@ -91,6 +95,9 @@ describe('read-ahead of small objects', () => {
     const v1 = storedVersion(s.blobs, 'secret');
     await get(s, () => v1);
     expect(await codeOf(get(s, () => Promise.reject(new S3Error('AccessDenied'))))).toBe('AccessDenied');
+    await new Promise((r) => setImmediate(r));
+    expect(s.responses).toHaveLength(2);
+    expect(s.responses[1]!.destroyed).toBe(true);
     s.events.length = 0;
     expect(await codeOf(get(s, () => Promise.reject(new S3Error('NoSuchKey'))))).toBe('NoSuchKey');
     expect(s.events).toEqual(['metadata']);

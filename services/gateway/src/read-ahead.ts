@@ -1,8 +1,11 @@
 import type { ManifestPart, ObjectVersion, OrgId } from '@excloud/contracts';
-import { collectBody, type BlobClient } from '@excloud/internal-client';
+import type { BlobClient, InternalResponse } from '@excloud/internal-client';
 
-/** Objects up to this size are read ahead: the gateway gathers such bodies whole anyway (respond.ts). */
-export const READ_AHEAD_MAX_BYTES = 64 * 1024;
+/**
+ * Objects up to this size are read ahead. A wrong guess costs at most this much reading, and
+ * less in practice: a discarded read is cut off once it fills the connection's buffers.
+ */
+export const READ_AHEAD_MAX_BYTES = 1024 * 1024;
 
 /** What became of a read-ahead: its bytes answered the GET, metadata named another blob, or the blob read failed. */
 export type ReadAheadOutcome = 'used' | 'stale' | 'failed';
@@ -15,20 +18,20 @@ export interface ObjectSlot {
   versionId: string | undefined;
 }
 
-/** A blob read started before metadata answered; its body is undefined if the read failed. */
+/** A blob read started before metadata answered: its response (undefined if the read failed), not yet consumed. */
 export interface Guess {
   part: ManifestPart;
-  body: Promise<Buffer | undefined>;
+  response: Promise<InternalResponse | undefined>;
 }
 
 /**
- * A small object's GET fetches its blob while metadata resolves the key, instead of after: the
- * gateway remembers which blob held each small object it recently served, and starts reading that
- * blob at once. Metadata alone still decides: the bytes answer the GET only when metadata (which
- * checks access and names the current version) names that same blob, and a blob never changes
- * once written. Otherwise they are dropped unsent and the GET reads the blob metadata named, as it
- * would without read-ahead. This takes the blob round trip off a small GET's latency; a wrong
- * guess (the key was overwritten or deleted since) costs one small blob read.
+ * A GET of an object up to READ_AHEAD_MAX_BYTES fetches its blob while metadata resolves the key,
+ * instead of after: the gateway remembers which blob held each such object it recently served,
+ * and starts reading that blob at once. Metadata alone still decides: the bytes answer the GET only
+ * when metadata (which checks access and names the current version) names that same blob, and a
+ * blob never changes once written. Otherwise they are dropped unsent and the GET reads the blob
+ * metadata named, as it would without read-ahead. This takes the blob round trip off such a GET's latency; a wrong
+ * guess (the key was overwritten or deleted since) costs one wasted blob read.
  *
  * Memory is bounded by `capacity` remembered objects, least recently read dropped first.
  */
@@ -45,34 +48,38 @@ export class ReadAhead {
   start(slot: ObjectSlot, requestId: string): Guess | undefined {
     const part = this.#recent.get(slotKey(slot));
     if (!part) return undefined;
-    const body = this.blob.get(slot.orgId, part, undefined, requestId).then(
-      (response) => collectBody(response),
-      () => undefined,
-    );
-    return { part, body: body.catch(() => undefined) };
+    return { part, response: this.blob.get(slot.orgId, part, undefined, requestId).catch(() => undefined) };
   }
 
   /**
-   * Once metadata answered with `version`: the guessed bytes if they are exactly this version's
-   * body, else undefined (read it as usual). Either way `version` is remembered for next time.
+   * Once metadata answered with `version`: the guessed response if it is exactly this version's
+   * body, else undefined (read it as usual; the guess is discarded). Either way `version` is
+   * remembered for next time.
    */
-  async settle(guess: Guess | undefined, slot: ObjectSlot, version: ObjectVersion): Promise<Buffer | undefined> {
+  async settle(guess: Guess | undefined, slot: ObjectSlot, version: ObjectVersion): Promise<InternalResponse | undefined> {
     this.remember(slot, version);
     if (!guess) return undefined;
     if (!sameBlob(guess.part, soleBlob(version))) {
       this.count('stale');
+      discard(guess);
       return undefined;
     }
-    const body = await guess.body;
-    if (body?.length !== version.size) {
+    const response = await guess.response;
+    if (!response) {
       this.count('failed');
       return undefined;
     }
     this.count('used');
-    return body;
+    return response;
   }
 
-  /** Remembers the blob behind a small single-blob object; forgets anything else at this slot. */
+  /** Metadata refused or found nothing: drop the guess, and stop guessing this object. */
+  abandon(guess: Guess | undefined, slot: ObjectSlot): void {
+    this.#recent.delete(slotKey(slot));
+    if (guess) discard(guess);
+  }
+
+  /** Remembers the blob behind a single-blob object up to READ_AHEAD_MAX_BYTES; forgets anything else at this slot. */
   remember(slot: ObjectSlot, version: ObjectVersion): void {
     if (this.capacity === 0) return;
     const key = slotKey(slot);
@@ -84,14 +91,14 @@ export class ReadAhead {
     if (this.#recent.size > this.capacity) this.#recent.delete(this.#recent.keys().next().value!);
   }
 
-  /** The object at this slot changed through this gateway: stop guessing its blob. */
-  forget(slot: ObjectSlot): void {
-    this.#recent.delete(slotKey(slot));
-  }
-
   get size(): number {
     return this.#recent.size;
   }
+}
+
+/** Unread bytes nobody will send: a finished response costs nothing to drop, an unfinished one its connection. */
+function discard(guess: Guess): void {
+  void guess.response.then((response) => response?.destroy());
 }
 
 function slotKey(slot: ObjectSlot): string {

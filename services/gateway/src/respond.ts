@@ -20,14 +20,6 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
     res.end(isHead ? undefined : body);
     return;
   }
-  if (Buffer.isBuffer(result.body)) {
-    if (isHead) res.end();
-    else if (nonAscii) {
-      res.write(result.body); // head and body in two writes, as relay sends them (see NON_ASCII)
-      res.end();
-    } else res.end(result.body);
-    return;
-  }
   if (result.body && !isHead) {
     const length = Number(res.getHeader('content-length'));
     if (length <= SMALL_BODY_BYTES && !nonAscii) await sendWhole(result.body, res);

@@ -3,8 +3,7 @@ import { FakeBlobs, codeOf, fakeContext, objectVersion } from '../testing/fake-c
 import { getObject } from './get-object';
 import { headObject } from './head-object';
 
-const text = async (body: Readable | Buffer | undefined) => {
-  if (Buffer.isBuffer(body)) return body.toString();
+const text = async (body: Readable | undefined) => {
   const chunks: Buffer[] = [];
   for await (const c of body ?? []) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks).toString();

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ObjectVersion } from '@excloud/contracts';
 import type { OperationContext, S3Result } from '../context';
 import { evaluateReadConditions } from '../conditions';
@@ -10,7 +11,7 @@ import { checksumHeaders, header } from '@excloud/contracts';
 
 /** GET and HEAD share resolution, conditions and headers; only GET streams the body. */
 export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject'>, withBody: boolean): Promise<S3Result> {
-  const { bucket, key, versionId, partNumber, responseHeaders } = ctx.operation;
+  const { bucket, key, versionId, responseHeaders } = ctx.operation;
   // S3 allows response-* overrides only on signed requests. Refused before any lookup, so the
   // answer is the same whether or not the object exists (the router already checked the values).
   if (ctx.caller.anonymous && Object.keys(responseHeaders).length > 0) {
@@ -19,10 +20,21 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
   const slot = { orgId: ctx.caller.orgId, bucket, key, versionId };
   const guess = withBody && readsWholeObject(ctx) ? ctx.services.readAhead.start(slot, ctx.requestId) : undefined;
   const version = await ctx.services.metadata.getObject(ctx.caller.token, bucket, key, versionId, ctx.requestId).catch((err: unknown) => {
-    ctx.services.readAhead.forget(slot); // gone or not readable: stop guessing its blob
+    ctx.services.readAhead.abandon(guess, slot);
     throw err;
   });
   const early = await ctx.services.readAhead.settle(guess, slot, version);
+  try {
+    return await answer(ctx, version, withBody, early);
+  } catch (err) {
+    early?.destroy(); // a guessed read nobody will send
+    throw err;
+  }
+}
+
+/** The response to a resolved version; `early` is its whole body when it was read ahead. */
+async function answer(ctx: OperationContext<'GetObject' | 'HeadObject'>, version: ObjectVersion, withBody: boolean, early: Readable | undefined): Promise<S3Result> {
+  const { partNumber, responseHeaders } = ctx.operation;
   const headers = objectResponseHeaders(version);
   // S3 shows the tag count only to callers allowed to read tags: never to an anonymous reader.
   if (version.tags?.length && !ctx.caller.anonymous) headers[S3_HEADERS.taggingCount] = String(version.tags.length);
@@ -46,6 +58,7 @@ export async function readObject(ctx: OperationContext<'GetObject' | 'HeadObject
   if (!range) {
     return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? (early ?? (await fullBody(ctx, version))) : undefined };
   }
+  early?.destroy(); // only plain GETs are read ahead: never reached
   return {
     status: 206,
     headers: {
