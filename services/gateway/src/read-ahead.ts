@@ -30,8 +30,8 @@ export interface Guess {
  * and starts reading that blob at once. Metadata alone still decides: the bytes answer the GET only
  * when metadata (which checks access and names the current version) names that same blob, and a
  * blob never changes once written. Otherwise they are dropped unsent and the GET reads the blob
- * metadata named, as it would without read-ahead. This takes the blob round trip off such a GET's latency; a wrong
- * guess (the key was overwritten or deleted since) costs one wasted blob read.
+ * metadata named, as it would without read-ahead. This takes the blob round trip off such a GET's
+ * latency; a wrong guess (the key was overwritten or deleted since) costs one wasted blob read.
  *
  * Memory is bounded by `capacity` remembered objects, least recently read dropped first.
  */
