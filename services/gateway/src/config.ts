@@ -55,7 +55,7 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     usageFlushMs: env.int('GATEWAY_USAGE_FLUSH_MS', 5_000, { min: 100, max: 600_000 }),
     serviceSecret: readServiceSecret(env.optional('INTERNAL_SERVICE_SECRET')),
     capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
-    // About 200 bytes each: 10,000 hot objects cost ~2 MiB.
+    // About 200 bytes plus the key each: 10,000 hot objects with short keys cost ~2-3 MiB.
     readAheadEntries: env.int('GATEWAY_READ_AHEAD_ENTRIES', 10_000, { min: 0, max: 10_000_000 }),
   };
 }
