@@ -27,14 +27,16 @@ export interface BlobBackend {
    * `borrow`: the caller is done with each chunk by the time its 'data' handler returns (or before it
    * takes the next one), so the backend may hand out views of memory it reuses. A permission, not a
    * promise: backends that cannot reuse memory ignore it.
+   * `mayBeMissing`: the caller guessed the id (a read-ahead), so BlobNotFoundError is an answer,
+   * not a lost blob; only the instrumented decorator looks at it.
    */
-  get(opts: { id: string; range?: { start: number; end: number }; borrow?: boolean }): Promise<NodeJS.ReadableStream>;
+  get(opts: { id: string; range?: { start: number; end: number }; borrow?: boolean; mayBeMissing?: boolean }): Promise<NodeJS.ReadableStream>;
   /**
    * The blob's stored bytes (or the inclusive range of them) as one Buffer, when the backend keeps
    * the blob whole in a small piece it can read at once (the filesystem backend's packed blobs);
    * undefined otherwise, and the caller uses get(). Small reads then skip a stream per request.
    */
-  getSmall?(opts: { id: string; range?: { start: number; end: number } }): Promise<Buffer | undefined>;
+  getSmall?(opts: { id: string; range?: { start: number; end: number }; mayBeMissing?: boolean }): Promise<Buffer | undefined>;
   head(opts: { id: string }): Promise<BlobInfo | null>;
   /** Idempotent: deleting a missing id succeeds. */
   delete(opts: { id: string }): Promise<void>;

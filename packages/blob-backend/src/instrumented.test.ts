@@ -36,6 +36,16 @@ describe('instrumented', () => {
     }
   });
 
+  it('does not count a missing blob as an error when the read was a guess (mayBeMissing), but any other failure', async () => {
+    const metrics = recorder();
+    const b = instrumented(new MemoryBackend(), metrics);
+    await expect(b.get({ id: 'o/d/missing', mayBeMissing: true })).rejects.toBeInstanceOf(BlobNotFoundError);
+    expect(metrics.seen).toEqual([]);
+    await expect(b.get({ id: '../bad', mayBeMissing: true })).rejects.toThrow();
+    await expect(b.get({ id: 'o/d/missing' })).rejects.toBeInstanceOf(BlobNotFoundError);
+    expect(metrics.seen.map(({ op, ok }) => [op, ok])).toEqual([['get', false], ['get', false]]);
+  });
+
   it('records a list once, also when the consumer stops early or it fails', async () => {
     const metrics = recorder();
     const b = instrumented(new MemoryBackend(), metrics);

@@ -1,4 +1,4 @@
-import type { BlobBackend, BlobListEntry } from './backend';
+import { BlobNotFoundError, type BlobBackend, type BlobListEntry } from './backend';
 
 /** The one thing the decorator needs from a metrics library (prom-client stays in service-kit). */
 export interface BlobBackendMetrics {
@@ -9,7 +9,9 @@ export type BlobBackendOp = 'put' | 'get' | 'head' | 'delete' | 'list' | 'check'
 
 /**
  * Wraps a backend so every call reports its duration and outcome. Any throw counts as not ok —
- * including BlobNotFoundError, because metadata only points at blobs that should exist.
+ * including BlobNotFoundError, because metadata only points at blobs that should exist. The one
+ * exception is a read the caller marked `mayBeMissing` (the gateway's read-ahead guesses a blob
+ * before metadata confirmed it): its BlobNotFoundError is not recorded at all.
  *
  * What is timed: put includes streaming the whole body; get is time to an open stream (bytes are
  * paid for by the reader); list is the whole iteration until exhausted, broken off, or failed.
@@ -24,14 +26,14 @@ export function instrumented(backend: BlobBackend, metrics: BlobBackendMetrics):
     }
   };
   /** `answered`: whether a result counts (getSmall's undefined leaves the count to the get() that follows). */
-  const timed = async <T>(op: BlobBackendOp, fn: () => Promise<T>, answered: (result: T) => boolean = () => true): Promise<T> => {
+  const timed = async <T>(op: BlobBackendOp, fn: () => Promise<T>, answered: (result: T) => boolean = () => true, mayBeMissing = false): Promise<T> => {
     const started = process.hrtime.bigint();
     try {
       const result = await fn();
       if (answered(result)) record(op, started, true);
       return result;
     } catch (err) {
-      record(op, started, false);
+      if (!(mayBeMissing && err instanceof BlobNotFoundError)) record(op, started, false);
       throw err;
     }
   };
@@ -39,8 +41,8 @@ export function instrumented(backend: BlobBackend, metrics: BlobBackendMetrics):
   return {
     name: backend.name,
     put: (opts) => timed('put', () => backend.put(opts)),
-    get: (opts) => timed('get', () => backend.get(opts)),
-    getSmall: backend.getSmall && ((opts) => timed('get', () => backend.getSmall!(opts), (data) => data !== undefined)),
+    get: (opts) => timed('get', () => backend.get(opts), undefined, opts.mayBeMissing),
+    getSmall: backend.getSmall && ((opts) => timed('get', () => backend.getSmall!(opts), (data) => data !== undefined, opts.mayBeMissing)),
     head: (opts) => timed('head', () => backend.head(opts)),
     delete: (opts) => timed('delete', () => backend.delete(opts)),
     check: () => timed('check', () => backend.check()),

@@ -28,6 +28,8 @@ export const INTERNAL_HEADERS = {
   key: 'x-blob-key',
   size: 'x-blob-size',
   range: 'x-blob-range',
+  /** `1` on a blob read the gateway started before metadata confirmed the blob (read-ahead): a missing blob is then no fault. */
+  readAhead: 'x-blob-read-ahead',
 } as const;
 
 export const AUTH_ROUTES = {

@@ -94,10 +94,20 @@ export class BlobClient {
 
   /** Plaintext of the blob (or the inclusive plaintext range). */
   get(orgId: OrgId, part: ManifestPart, range: { start: number; end: number } | undefined, requestId?: string): Promise<InternalResponse> {
+    return this.#get(orgId, part, range, requestId, false);
+  }
+
+  /** Plaintext of a whole blob read before metadata confirmed it (the gateway's read-ahead): if it is gone, that is no fault. */
+  readAhead(orgId: OrgId, part: ManifestPart, requestId?: string): Promise<InternalResponse> {
+    return this.#get(orgId, part, undefined, requestId, true);
+  }
+
+  #get(orgId: OrgId, part: ManifestPart, range: { start: number; end: number } | undefined, requestId: string | undefined, guessed: boolean): Promise<InternalResponse> {
     const headers = this.capability(orgId, 'get', part.blobId);
     headers[INTERNAL_HEADERS.key] = Buffer.from(JSON.stringify(part.encryption), 'utf8').toString('base64url');
     headers[INTERNAL_HEADERS.size] = String(part.size);
     if (range) headers[INTERNAL_HEADERS.range] = `${range.start}-${range.end}`;
+    if (guessed) headers[INTERNAL_HEADERS.readAhead] = '1';
     return this.http.raw({ method: 'GET', path: BLOB_ROUTES.blob(part.blobId), requestId, headers });
   }
 

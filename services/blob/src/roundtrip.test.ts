@@ -106,4 +106,20 @@ describe('service endpoints', () => {
     expect(Number(written?.[1])).toBeGreaterThan(1024 * 1024);
     expect(metrics).toMatch(/excloud_blob_backend_op_duration_seconds_count\{[^}]*op="put"[^}]*backend="memory"[^}]*outcome="ok"/);
   });
+
+  it('answers a read-ahead of a gone blob with NoSuchKey without counting a backend error; a plain read of it counts', async () => {
+    const http = new InternalClient(svc.url);
+    const getErrors = async () => {
+      const metrics = (await readBody(await http.raw({ method: 'GET', path: '/metrics' }))).toString();
+      return Number(/^excloud_blob_backend_op_duration_seconds_count\{[^}]*op="get"[^}]*outcome="error"[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+    };
+    const put = await svc.client.put(token, chunked(randomBytes(100)), { maxSize: 100, contentLength: 100 });
+    const part = { blobId: put.blobId, size: put.size, encryption: put.encryption };
+    await svc.client.delete(token, put.blobId);
+    const before = await getErrors();
+    await expect(svc.client.readAhead(token, part)).rejects.toMatchObject({ code: 'NoSuchKey' });
+    expect(await getErrors()).toBe(before);
+    await expect(svc.client.get(token, part, undefined)).rejects.toMatchObject({ code: 'NoSuchKey' });
+    expect(await getErrors()).toBe(before + 1);
+  });
 });

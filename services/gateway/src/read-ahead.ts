@@ -48,7 +48,7 @@ export class ReadAhead {
   start(slot: ObjectSlot, requestId: string): Guess | undefined {
     const part = this.#recent.get(slotKey(slot));
     if (!part) return undefined;
-    return { part, response: this.blob.get(slot.orgId, part, undefined, requestId).catch(() => undefined) };
+    return { part, response: this.blob.readAhead(slot.orgId, part, requestId).catch(() => undefined) };
   }
 
   /**

@@ -4,7 +4,7 @@ import type { BlobKeyInfo } from '@excloud/contracts';
 import { S3Error } from '@excloud/s3-protocol';
 import type { HotRoute, Logger } from '@excloud/service-kit';
 import { toS3Error } from '../backend-errors';
-import { BLOB_HEADERS, parseKeyHeader, parseRangeHeader, requiredSize } from '../request-headers';
+import { BLOB_HEADERS, header, parseKeyHeader, parseRangeHeader, requiredSize } from '../request-headers';
 import { authorizeBlob, type BlobRouteDeps } from './deps';
 import { sendPlaintext, sendStoredPlaintext } from './send-plaintext';
 
@@ -47,14 +47,15 @@ async function getBlob(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRes
   const keyInfo = parseKeyHeader(req);
   const size = requiredSize(req, BLOB_HEADERS.size);
   const plan = planRead(size, parseRangeHeader(req, size));
+  const mayBeMissing = header(req, BLOB_HEADERS.readAhead) === '1';
 
   const opener = openFrames(deps.keyRing, blobId, keyInfo, size, plan, log);
   let stored: Buffer | undefined;
   let source: NodeJS.ReadableStream | undefined;
   try {
-    stored = await deps.backend.getSmall?.({ id: blobId, range: plan.storedRange });
+    stored = await deps.backend.getSmall?.({ id: blobId, range: plan.storedRange, mayBeMissing });
     // sendPlaintext is done with each chunk when its handler returns: the opener decrypts each frame into new memory and copies partial frames aside.
-    if (!stored) source = await deps.backend.get({ id: blobId, range: plan.storedRange, borrow: true });
+    if (!stored) source = await deps.backend.get({ id: blobId, range: plan.storedRange, borrow: true, mayBeMissing });
   } catch (err) {
     opener.dispose();
     // The manifest promises more stored bytes than exist: the blob is damaged, not the request.

@@ -47,17 +47,20 @@ export class FakeBlobs {
       this.blobs.set(blobId, bytes);
       return this.resultFor(blobId, bytes, opts.checksums ?? []);
     },
-    get: async (_token, part, range) => {
-      const bytes = this.blobs.get(part.blobId);
-      if (!bytes) throw new Error(`no blob ${part.blobId}`);
-      return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes]) as unknown as InternalResponse;
-    },
+    get: async (_token, part, range) => this.read(part, range),
+    readAhead: async (_token, part) => this.read(part, undefined),
     delete: async (_token, blobId) => {
       if (this.deleteFailure) throw this.deleteFailure;
       this.deleted.push(blobId);
       this.blobs.delete(blobId);
     },
   });
+
+  private read(part: ManifestPart, range: { start: number; end: number } | undefined): InternalResponse {
+    const bytes = this.blobs.get(part.blobId);
+    if (!bytes) throw new Error(`no blob ${part.blobId}`);
+    return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes]) as unknown as InternalResponse;
+  }
 
   /** Store bytes directly (a source object for a copy) and describe them as a manifest part. */
   seed(bytes: Buffer): ManifestPart {
