@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import { FakeBlobs, ORG, codeOf, fakeContext, objectVersion } from './testing/fake-context';
 import { getObject } from './operations/get-object';
+import { deleteObject } from './operations/delete-object';
 import { headObject } from './operations/head-object';
+import { putObject } from './operations/put-object';
 import { READ_AHEAD_MAX_BYTES, ReadAhead, type ReadAheadOutcome } from './read-ahead';
 import { S3Error } from '@excloud/s3-protocol';
 import type { ObjectVersion } from '@excloud/contracts';
@@ -107,6 +109,49 @@ describe('read-ahead of small objects', () => {
     expect(await codeOf(get(s, () => Promise.reject(new S3Error('NoSuchKey'))))).toBe('NoSuchKey');
     expect(s.events).toEqual(['metadata']);
     expect(s.outcomes).toEqual([]);
+  });
+
+  it('follows PUT and DELETE through the gateway: a replaced object is guessed with its new blob, a deleted one not at all', async () => {
+    const s = setup();
+    const v1 = storedVersion(s.blobs, 'one');
+    await get(s, () => v1);
+    // The PUT's commit answers the new version; the next GET guesses its blob, not the old one.
+    let v2: ObjectVersion | undefined;
+    const put = fakeContext('PutObject', 'PUT /b/k', {
+      body: 'two',
+      blobs: s.blobs,
+      readAhead: s.readAhead,
+      metadata: {
+        getBucket: async () => ({ name: 'b', createdAt: '', versioning: 'Unversioned', acl: 'private' }),
+        putObject: async (_t, _b, c) => (v2 = objectVersion({ size: c.size, manifest: c.manifest, etag: c.etag })),
+      },
+    });
+    await putObject(put);
+    s.events.length = 0;
+    expect(await get(s, () => v2!)).toBe('two');
+    expect(s.events).toEqual([`read-ahead ${v2!.manifest[0]!.blobId}`, 'metadata']);
+    expect(s.outcomes).toEqual(['used']);
+
+    const del = fakeContext('DeleteObject', 'DELETE /b/k', { readAhead: s.readAhead, metadata: { deleteObject: async () => ({ deleteMarker: false }) } });
+    await deleteObject(del);
+    s.events.length = 0;
+    expect(await codeOf(get(s, () => Promise.reject(new S3Error('NoSuchKey'))))).toBe('NoSuchKey');
+    expect(s.events).toEqual(['metadata']);
+  });
+
+  it('does not remember what is only written: a PUT of an object never read adds nothing', async () => {
+    const s = setup();
+    const put = fakeContext('PutObject', 'PUT /b/new', {
+      body: 'fresh',
+      blobs: s.blobs,
+      readAhead: s.readAhead,
+      metadata: {
+        getBucket: async () => ({ name: 'b', createdAt: '', versioning: 'Unversioned', acl: 'private' }),
+        putObject: async (_t, _b, c) => objectVersion({ size: c.size, manifest: c.manifest, etag: c.etag }),
+      },
+    });
+    await putObject(put);
+    expect(s.readAhead.size).toBe(0);
   });
 
   it('guesses per version and per org: another version or another org never shares a slot', async () => {

@@ -31,7 +31,8 @@ export interface Guess {
  * when metadata (which checks access and names the current version) names that same blob, and a
  * blob never changes once written. Otherwise they are dropped unsent and the GET reads the blob
  * metadata named, as it would without read-ahead. This takes the blob round trip off such a GET's
- * latency; a wrong guess (the key was overwritten or deleted since) costs one wasted blob read.
+ * latency; a wrong guess (the key was overwritten or deleted since, other than through this
+ * gateway's own PutObject or DeleteObject, which update what it remembers) costs one wasted read.
  *
  * Memory is bounded by `capacity` remembered objects, least recently read dropped first.
  */
@@ -75,7 +76,7 @@ export class ReadAhead {
 
   /** Metadata refused or found nothing: drop the guess, and stop guessing this object. */
   abandon(guess: Guess | undefined, slot: ObjectSlot): void {
-    this.#recent.delete(slotKey(slot));
+    this.forget(slot);
     if (guess) discard(guess);
   }
 
@@ -89,6 +90,20 @@ export class ReadAhead {
     if (!part || part.size > READ_AHEAD_MAX_BYTES) return;
     this.#recent.set(key, part);
     if (this.#recent.size > this.capacity) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+
+  /**
+   * A PUT through this gateway replaced the object: if its old blob was remembered, remember the
+   * new one instead, so the next GET is not a wrong guess. Never adds a slot: objects written and
+   * not read must not push out those that are read.
+   */
+  replaced(slot: ObjectSlot, version: ObjectVersion): void {
+    if (this.#recent.has(slotKey(slot))) this.remember(slot, version);
+  }
+
+  /** The object at this slot was deleted through this gateway: stop guessing its blob. */
+  forget(slot: ObjectSlot): void {
+    this.#recent.delete(slotKey(slot));
   }
 
   get size(): number {

@@ -7,6 +7,9 @@ export async function deleteObject(ctx: OperationContext<'DeleteObject'>): Promi
   const { bucket, key, versionId } = ctx.operation;
   assertValidKey(key);
   const result = await ctx.services.metadata.deleteObject(ctx.caller.token, bucket, key, versionId, ctx.requestId);
+  // The current version may be gone or another now; so may the version named.
+  ctx.services.readAhead.forget({ orgId: ctx.caller.orgId, bucket, key, versionId: undefined });
+  if (versionId !== undefined) ctx.services.readAhead.forget({ orgId: ctx.caller.orgId, bucket, key, versionId });
   return {
     status: 204,
     headers: {

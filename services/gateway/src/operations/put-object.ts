@@ -31,6 +31,7 @@ export async function putObject(ctx: OperationContext<'PutObject'>): Promise<S3R
     () => storeBlob(ctx, body),
     (stored) => commitObjectVersion(ctx, bucket, key, stored, { headers, userMetadata, acl, tags, checksums: verifyDigests(stored, body, contentMd5) }),
   );
+  ctx.services.readAhead.replaced({ orgId: ctx.caller.orgId, bucket, key, versionId: undefined }, version);
   return { headers: writeResponseHeaders(version) };
 }
 
