@@ -54,6 +54,22 @@ async function get(s: ReturnType<typeof setup>, current: () => ObjectVersion | P
   return Buffer.concat(chunks).toString();
 }
 
+/** A PutObject through the same gateway; answers the version its commit published. */
+async function put(s: ReturnType<typeof setup>, line: string, body: string): Promise<ObjectVersion> {
+  let committed: ObjectVersion | undefined;
+  const ctx = fakeContext('PutObject', line, {
+    body,
+    blobs: s.blobs,
+    readAhead: s.readAhead,
+    metadata: {
+      getBucket: async () => ({ name: 'b', createdAt: '', versioning: 'Unversioned', acl: 'private' }),
+      putObject: async (_t, _b, c) => (committed = objectVersion({ size: c.size, manifest: c.manifest, etag: c.etag })),
+    },
+  });
+  await putObject(ctx);
+  return committed!;
+}
+
 describe('read-ahead of small objects', () => {
   it('reads a small object it served before while metadata answers, and answers with those bytes', async () => {
     const s = setup();
@@ -116,20 +132,10 @@ describe('read-ahead of small objects', () => {
     const v1 = storedVersion(s.blobs, 'one');
     await get(s, () => v1);
     // The PUT's commit answers the new version; the next GET guesses its blob, not the old one.
-    let v2: ObjectVersion | undefined;
-    const put = fakeContext('PutObject', 'PUT /b/k', {
-      body: 'two',
-      blobs: s.blobs,
-      readAhead: s.readAhead,
-      metadata: {
-        getBucket: async () => ({ name: 'b', createdAt: '', versioning: 'Unversioned', acl: 'private' }),
-        putObject: async (_t, _b, c) => (v2 = objectVersion({ size: c.size, manifest: c.manifest, etag: c.etag })),
-      },
-    });
-    await putObject(put);
+    const v2 = await put(s, 'PUT /b/k', 'two');
     s.events.length = 0;
-    expect(await get(s, () => v2!)).toBe('two');
-    expect(s.events).toEqual([`read-ahead ${v2!.manifest[0]!.blobId}`, 'metadata']);
+    expect(await get(s, () => v2)).toBe('two');
+    expect(s.events).toEqual([`read-ahead ${v2.manifest[0]!.blobId}`, 'metadata']);
     expect(s.outcomes).toEqual(['used']);
 
     const del = fakeContext('DeleteObject', 'DELETE /b/k', { readAhead: s.readAhead, metadata: { deleteObject: async () => ({ deleteMarker: false }) } });
@@ -141,16 +147,7 @@ describe('read-ahead of small objects', () => {
 
   it('does not remember what is only written: a PUT of an object never read adds nothing', async () => {
     const s = setup();
-    const put = fakeContext('PutObject', 'PUT /b/new', {
-      body: 'fresh',
-      blobs: s.blobs,
-      readAhead: s.readAhead,
-      metadata: {
-        getBucket: async () => ({ name: 'b', createdAt: '', versioning: 'Unversioned', acl: 'private' }),
-        putObject: async (_t, _b, c) => objectVersion({ size: c.size, manifest: c.manifest, etag: c.etag }),
-      },
-    });
-    await putObject(put);
+    await put(s, 'PUT /b/new', 'fresh');
     expect(s.readAhead.size).toBe(0);
   });
 
