@@ -284,25 +284,25 @@ describe('HTTP limits on hot paths (withHotPaths)', () => {
     expect(counted).toEqual([]);
   });
 
-  it('fails the body read, instead of leaving the route waiting, when the client goes away mid-body', async () => {
+  /** Sends part of a 40-byte body to `path`, leaves after `ms`, and waits for the route's outcome. */
+  async function leaveMidBody(path: string, ms: number): Promise<void> {
+    bodyOutcomes.length = 0;
     const s = await openRawSocket(running.port);
     open.push(s);
-    s.write(head('/watched', 'Content-Length: 40\r\n\r\n{"n":'));
-    await new Promise((r) => setTimeout(r, 50));
+    s.write(head(path, 'Content-Length: 40\r\n\r\n{"n":'));
+    await new Promise((r) => setTimeout(r, ms));
     s.destroy();
     await bodyOutcome();
+  }
+
+  it('fails the body read, instead of leaving the route waiting, when the client goes away mid-body', async () => {
+    await leaveMidBody('/watched', 50);
     // Node reports the cut as an 'aborted' error before 'close'.
     expect(bodyOutcomes).toEqual([expect.stringMatching(/^failed: (aborted|request closed before its body ended)$/)]);
   });
 
   it('fails the body read at once when the client left before the route started reading', async () => {
-    bodyOutcomes.length = 0;
-    const s = await openRawSocket(running.port);
-    open.push(s);
-    s.write(head('/late', 'Content-Length: 40\r\n\r\n{"n":'));
-    await new Promise((r) => setTimeout(r, 20));
-    s.destroy();
-    await bodyOutcome();
+    await leaveMidBody('/late', 20);
     expect(bodyOutcomes).toEqual(['failed: request closed before its body ended']);
   });
 

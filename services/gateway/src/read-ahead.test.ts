@@ -7,6 +7,7 @@ import { putObject } from './operations/put-object';
 import { READ_AHEAD_MAX_BYTES, ReadAhead, type ReadAheadOutcome } from './read-ahead';
 import { S3Error } from '@excloud/s3-protocol';
 import type { ObjectVersion } from '@excloud/contracts';
+import { collectBody } from '@excloud/internal-client';
 
 /** A gateway's read-ahead over fake blobs, with every blob read and outcome recorded in order. */
 function setup(capacity = 100) {
@@ -48,10 +49,8 @@ async function get(s: ReturnType<typeof setup>, current: () => ObjectVersion | P
       },
     },
   });
-  const result = await getObject(ctx);
-  const chunks: Buffer[] = [];
-  for await (const c of result.body ?? []) chunks.push(Buffer.from(c as Buffer));
-  return Buffer.concat(chunks).toString();
+  const { body } = await getObject(ctx);
+  return body ? (await collectBody(body)).toString() : '';
 }
 
 /** A PutObject through the same gateway; answers the version its commit published. */
