@@ -63,8 +63,10 @@ localOnly('metrics: what the dashboard and alerts query is what the services exp
   beforeAll(async () => {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'hello' }));
-    // The second GET of a small object is read ahead (read-ahead.ts).
-    for (let i = 0; i < 2; i++) await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }))).Body!.transformToString();
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: Buffer.alloc(100_000, 1) }));
+    // The second GET of a small object comes from the blob cache (blob-cache.ts); of one too large
+    // for it, it is read ahead (read-ahead.ts).
+    for (const key of ['k', 'k', 'big', 'big']) await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
     const urls = metricsUrls();
     scraped = Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([name, url]) => [name, await scrape(url)])));
   });
@@ -107,6 +109,8 @@ localOnly('metrics: what the dashboard and alerts query is what the services exp
   it('counts gateway bytes per operation and the Postgres pools', () => {
     expect(scraped.gateway).toMatch(/^excloud_gateway_received_bytes_total\{[^}]*operation="PutObject"[^}]*\} [1-9]/m);
     expect(scraped.gateway).toMatch(/^excloud_gateway_read_ahead_total\{[^}]*outcome="used"[^}]*\} [1-9]/m);
+    expect(scraped.gateway).toMatch(/^excloud_gateway_blob_cache_total\{[^}]*outcome="hit"[^}]*\} [1-9]/m);
+    expect(scraped.gateway).toMatch(/^excloud_gateway_blob_cache_bytes\{[^}]*\} [1-9]/m);
     expect(scraped.gateway).toMatch(/^excloud_internal_call_duration_seconds_count\{[^}]*peer="metadata",outcome="2xx"[^}]*\} [1-9]/m);
     expect(scraped.metadata).toMatch(/^excloud_db_pool_max\{excloud_service="metadata"\} [1-9]/m);
     expect(scraped.auth).toMatch(/^excloud_db_pool_connections\{excloud_service="auth"\} \d+/m);

@@ -16,6 +16,7 @@
 - { name: GATEWAY_MAX_PUT_BYTES, value: {{ $svc.maxPutBytes | int64 | quote }} }
 - { name: GATEWAY_AUTH_CACHE_TTL_MS, value: {{ $svc.authCacheTtlMs | quote }} }
 - { name: GATEWAY_READ_AHEAD_ENTRIES, value: {{ $svc.readAheadEntries | int64 | quote }} }
+- { name: GATEWAY_BLOB_CACHE_BYTES, value: {{ $svc.blobCacheBytes | int64 | quote }} }
 {{- end }}
 {{- if has $c (list "gateway" "janitor") }}
 - { name: AUTH_URL, value: {{ include "excloud.url" (dict "root" $root "component" "auth") }} }

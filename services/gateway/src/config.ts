@@ -28,6 +28,8 @@ export interface GatewayConfig extends BaseConfig {
   capabilityKeys: CapabilityKeys;
   /** How many objects' blobs are remembered to read ahead of metadata's answer (read-ahead.ts); 0 turns it off. */
   readAheadEntries: number;
+  /** Plaintext bytes of small blobs the gateway keeps to answer GETs without the blob service (blob-cache.ts); 0 turns it off. */
+  blobCacheBytes: number;
 }
 
 export function parseGatewayConfig(env: EnvReader): GatewayConfig {
@@ -57,6 +59,8 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
     // About 200 bytes plus the key each: 10,000 hot objects with short keys cost ~2-3 MiB.
     readAheadEntries: env.int('GATEWAY_READ_AHEAD_ENTRIES', 10_000, { min: 0, max: 10_000_000 }),
+    // 32 MiB: thousands of hot small objects, well inside the gateway's share of a pod's memory.
+    blobCacheBytes: env.int('GATEWAY_BLOB_CACHE_BYTES', 32 * 1024 * 1024, { min: 0, max: 64 * 1024 ** 3 }),
   };
 }
 

@@ -6,6 +6,7 @@ import type { AnyCaller } from './authenticate';
 import type { GatewayConfig } from './config';
 import type { OperationName, OperationOf } from './operation-types';
 import type { PostForm } from './post-form';
+import type { BlobCache } from './blob-cache';
 import type { ReadAhead } from './read-ahead';
 
 export interface Services {
@@ -13,6 +14,7 @@ export interface Services {
   metadata: MetadataClient;
   blob: BlobClient;
   readAhead: ReadAhead;
+  blobCache: BlobCache;
 }
 
 /**
@@ -37,7 +39,8 @@ export interface S3Result {
   status?: number;
   headers?: Record<string, string | undefined>;
   xml?: string;
-  body?: Readable;
+  /** A stream (relayed with backpressure), or a small body already whole (the blob cache's). */
+  body?: Readable | Buffer;
 }
 
 export type OperationHandler<N extends OperationName> = (ctx: OperationContext<N>) => Promise<S3Result>;

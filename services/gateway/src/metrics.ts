@@ -8,6 +8,7 @@ export interface GatewayMetrics extends ServiceMetrics {
   bytesOut: Counter<'operation'>;
   requestBodyBytes: Histogram<'operation'>;
   readAhead: Counter<'outcome'>;
+  blobCache: Counter<'outcome'>;
 }
 
 /** Operations whose request body is object data: their sizes are worth a histogram. */
@@ -30,6 +31,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     readAhead: new Counter({
       name: 'excloud_gateway_read_ahead_total',
       help: 'Blob reads started before metadata answered, by outcome: used, stale (metadata named another blob) or failed',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    blobCache: new Counter({
+      name: 'excloud_gateway_blob_cache_total',
+      help: 'GETs of small single-blob objects, by outcome: hit (served from the gateway blob cache) or miss (read from the blob service)',
       labelNames: ['outcome'],
       registers,
     }),

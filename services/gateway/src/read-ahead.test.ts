@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { FakeBlobs, ORG, codeOf, fakeContext, objectVersion } from './testing/fake-context';
+import { FakeBlobs, ORG, bodyBytes, codeOf, fakeContext, objectVersion } from './testing/fake-context';
 import { getObject } from './operations/get-object';
 import { deleteObject } from './operations/delete-object';
 import { headObject } from './operations/head-object';
@@ -7,7 +7,6 @@ import { putObject } from './operations/put-object';
 import { READ_AHEAD_MAX_BYTES, ReadAhead, type ReadAheadOutcome } from './read-ahead';
 import { S3Error } from '@excloud/s3-protocol';
 import type { ObjectVersion } from '@excloud/contracts';
-import { collectBody } from '@excloud/internal-client';
 
 /** A gateway's read-ahead over fake blobs, with every blob read and outcome recorded in order. */
 function setup(capacity = 100) {
@@ -50,7 +49,7 @@ async function get(s: ReturnType<typeof setup>, current: () => ObjectVersion | P
     },
   });
   const { body } = await getObject(ctx);
-  return body ? (await collectBody(body)).toString() : '';
+  return (await bodyBytes(body)).toString();
 }
 
 /** A PutObject through the same gateway; answers the version its commit published. */

@@ -1,5 +1,6 @@
 import type { ManifestPart, ObjectVersion, OrgId } from '@excloud/contracts';
 import type { BlobClient, InternalResponse } from '@excloud/internal-client';
+import { soleBlob } from './blob-cache';
 
 /**
  * Objects up to this size are read ahead. A wrong guess costs at most this much reading, and
@@ -43,12 +44,14 @@ export class ReadAhead {
     private readonly blob: BlobClient,
     private readonly capacity: number,
     private readonly count: (outcome: ReadAheadOutcome) => void = () => undefined,
+    /** Whether the gateway already holds this blob's bytes (blob-cache.ts): then there is nothing to read ahead. */
+    private readonly held: (blobId: string) => boolean = () => false,
   ) {}
 
   /** Starts reading the blob this object had when last served, if one is remembered. */
   start(slot: ObjectSlot, requestId: string): Guess | undefined {
     const part = this.#recent.get(slotKey(slot));
-    if (!part) return undefined;
+    if (!part || this.held(part.blobId)) return undefined;
     return { part, response: this.blob.readAhead(slot.orgId, part, requestId).catch(() => undefined) };
   }
 
@@ -119,13 +122,6 @@ function discard(guess: Guess): void {
 function slotKey(slot: ObjectSlot): string {
   // NUL cannot occur in an org id, bucket name or version id; keys may hold anything else, so the key goes last.
   return `${slot.orgId}\0${slot.bucket}\0${slot.versionId ?? ''}\0${slot.key}`;
-}
-
-/** The one non-empty blob of a single-PUT object; undefined for empty or multipart objects. */
-function soleBlob(version: ObjectVersion): ManifestPart | undefined {
-  if (version.manifest.length !== 1 || version.size === 0) return undefined;
-  const part = version.manifest[0]!;
-  return part.size === version.size ? part : undefined;
 }
 
 function sameBlob(a: ManifestPart, b: ManifestPart | undefined): boolean {

@@ -94,22 +94,28 @@ describe('sendResult with a small body', () => {
     }
   }
 
-  it('sends the body after its head', async () => {
-    const got = await fetchOnce({ headers: { 'content-length': '5', etag: '"e"' }, body: Readable.from([Buffer.from('hello')]) });
+  // A stream is gathered and sent whole; a buffer (the blob cache's) is sent as it is.
+  const bodies: Array<[string, () => Readable | Buffer]> = [
+    ['a stream', () => Readable.from([Buffer.from('hello')])],
+    ['a buffer', () => Buffer.from('hello')],
+  ];
+
+  it.each(bodies)('sends the body after its head (%s)', async (_kind, body) => {
+    const got = await fetchOnce({ headers: { 'content-length': '5', etag: '"e"' }, body: body() });
     expect(got.headers).toMatchObject({ 'content-length': '5', etag: '"e"' });
     expect(got.body).toBe('hello');
   });
 
-  it('sends no body for HEAD', async () => {
-    const got = await fetchOnce({ headers: { 'content-length': '5' }, body: Readable.from([Buffer.from('hello')]) }, 'HEAD');
+  it.each(bodies)('sends no body for HEAD (%s)', async (_kind, body) => {
+    const got = await fetchOnce({ headers: { 'content-length': '5' }, body: body() }, 'HEAD');
     expect(got.headers['content-length']).toBe('5');
     expect(got.body).toBe('');
   });
 
-  it('keeps a Latin-1 header value intact', async () => {
+  it.each(bodies)('keeps a Latin-1 header value intact (%s)', async (_kind, body) => {
     const disposition = 'attachment; filename="r\u00e9sum\u00e9.txt"';
     // In the order readObject sets them: with Content-Length first, Node 20 garbles the value whatever the writes.
-    const got = await fetchOnce({ headers: { 'content-disposition': disposition, 'content-length': '5' }, body: Readable.from([Buffer.from('hello')]) });
+    const got = await fetchOnce({ headers: { 'content-disposition': disposition, 'content-length': '5' }, body: body() });
     expect(Buffer.from(got.headers['content-disposition']!, 'latin1').toString('latin1')).toBe(disposition);
     expect(got.body).toBe('hello');
   });

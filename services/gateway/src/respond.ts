@@ -20,6 +20,10 @@ export async function sendResult(res: ServerResponse, result: S3Result, isHead: 
     res.end(isHead ? undefined : body);
     return;
   }
+  if (Buffer.isBuffer(result.body)) {
+    sendBuffer(res, result.body, isHead, nonAscii);
+    return;
+  }
   if (result.body && !isHead) {
     const length = Number(res.getHeader('content-length'));
     if (length <= SMALL_BODY_BYTES && !nonAscii) await sendWhole(result.body, res);
@@ -38,6 +42,18 @@ const SMALL_BODY_BYTES = 64 * 1024;
  * and the body reach it in one packet; heads carrying such values keep the two-write path.
  */
 const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A body already whole. res.end(body) would garble a Latin-1 header value (see NON_ASCII), so such a head goes out with a write. */
+function sendBuffer(res: ServerResponse, body: Buffer, isHead: boolean, nonAscii: boolean): void {
+  if (isHead) {
+    res.end();
+  } else if (nonAscii) {
+    res.write(body);
+    res.end();
+  } else {
+    res.end(body);
+  }
+}
 
 async function sendWhole(body: Readable, res: ServerResponse): Promise<void> {
   let whole: Buffer;

@@ -6,6 +6,7 @@ import { createServiceApp, finishServiceApp, instrumentPeers, mintCapability, pe
 import { createGatewayMetrics } from './metrics';
 import { AnonymousTokens, Authenticator } from './authenticate';
 import type { GatewayConfig } from './config';
+import { BlobCache } from './blob-cache';
 import { ReadAhead } from './read-ahead';
 import { RevocationFeed } from './revocation-feed';
 import { sendError } from './respond';
@@ -27,11 +28,21 @@ export async function startGatewayService(config: GatewayConfig, opts: { logger:
   const metrics = createGatewayMetrics();
   instrumentPeers(metrics, { [peerKey(config.authUrl)]: 'auth', [peerKey(config.metadataUrl)]: 'metadata', [peerKey(config.blobUrl)]: 'blob' });
   const blob = new BlobClient(config.blobUrl, (capability) => mintCapability(config.capabilityKeys, capability));
+  const blobCache = new BlobCache(config.blobCacheBytes, (outcome) => metrics.blobCache.inc({ outcome }));
+  new Gauge({
+    name: 'excloud_gateway_blob_cache_bytes',
+    help: 'Plaintext bytes of small blobs held in the gateway blob cache',
+    registers: [metrics.registry],
+    collect() {
+      this.set(blobCache.bytes);
+    },
+  });
   const services = {
     auth: new AuthClient(config.authUrl, config.serviceSecret),
     metadata: new MetadataClient(config.metadataUrl),
     blob,
-    readAhead: new ReadAhead(blob, config.readAheadEntries, (outcome) => metrics.readAhead.inc({ outcome })),
+    readAhead: new ReadAhead(blob, config.readAheadEntries, (outcome) => metrics.readAhead.inc({ outcome }), (blobId) => blobCache.has(blobId)),
+    blobCache,
   };
   const authenticator = new Authenticator(services.auth, config.authCacheTtlMs);
   const anonymousTokens = new AnonymousTokens(services.auth);

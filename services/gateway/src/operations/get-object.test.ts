@@ -1,13 +1,9 @@
-import { Readable } from 'node:stream';
-import { FakeBlobs, codeOf, fakeContext, objectVersion } from '../testing/fake-context';
+import type { Readable } from 'node:stream';
+import { FakeBlobs, bodyBytes, codeOf, fakeContext, objectVersion } from '../testing/fake-context';
 import { getObject } from './get-object';
 import { headObject } from './head-object';
 
-const text = async (body: Readable | undefined) => {
-  const chunks: Buffer[] = [];
-  for await (const c of body ?? []) chunks.push(Buffer.from(c as Buffer));
-  return Buffer.concat(chunks).toString();
-};
+const text = async (body: Readable | Buffer | undefined) => (await bodyBytes(body)).toString();
 
 function stored(blobs: FakeBlobs, parts: string[]) {
   const manifest = parts.map((p) => blobs.seed(Buffer.from(p)));

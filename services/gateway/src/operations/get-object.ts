@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { ObjectVersion } from '@excloud/contracts';
+import type { ManifestPart, ObjectVersion } from '@excloud/contracts';
+import { collectBody } from '@excloud/internal-client';
 import type { OperationContext, S3Result } from '../context';
 import { evaluateReadConditions } from '../conditions';
 import { objectResponseHeaders } from '../object-headers';
@@ -56,9 +57,10 @@ async function answer(ctx: OperationContext<'GetObject' | 'HeadObject'>, version
     headers[S3_HEADERS.checksumType] = checksumTypeOf(version.checksums);
   }
   if (!range) {
-    return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? (early ?? (await fullBody(ctx, version))) : undefined };
+    return { headers: { ...headers, 'content-length': String(version.size) }, body: withBody ? await wholeBody(ctx, version, early) : undefined };
   }
   early?.destroy(); // only plain GETs are read ahead: never reached
+  const cached = withBody ? cachedBody(ctx, version) : undefined;
   return {
     status: 206,
     headers: {
@@ -66,7 +68,11 @@ async function answer(ctx: OperationContext<'GetObject' | 'HeadObject'>, version
       'content-length': String(range.end - range.start + 1),
       'content-range': `bytes ${range.start}-${range.end}/${version.size}`,
     },
-    body: withBody ? await openObjectStream({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: version.manifest, range, requestId: ctx.requestId }) : undefined,
+    body: !withBody
+      ? undefined
+      : cached
+        ? cached.subarray(range.start, range.end + 1)
+        : await openObjectStream({ blob: ctx.services.blob, orgId: ctx.caller.orgId, manifest: version.manifest, range, requestId: ctx.requestId }),
   };
 }
 
@@ -101,6 +107,39 @@ function partRange(ctx: OperationContext, partNumber: number, version: ObjectVer
   const size = parts[partNumber - 1]!.size;
   if (size === 0) return undefined;
   return { start, end: start + size - 1 };
+}
+
+/**
+ * The whole object's body (`early`: read ahead). A small single-blob object comes from the blob
+ * cache, or is read whole and cached for the next GET.
+ */
+async function wholeBody(ctx: OperationContext, version: ObjectVersion, early: Readable | undefined): Promise<Readable | Buffer | undefined> {
+  const cache = ctx.services.blobCache;
+  const part = cache.cacheablePart(version);
+  if (!part) return early ?? (await fullBody(ctx, version));
+  const cached = cache.get(part);
+  if (cached) {
+    early?.destroy();
+    return cached;
+  }
+  const body = await readWhole(early ?? (await ctx.services.blob.get(ctx.caller.orgId, part, undefined, ctx.requestId)), part);
+  cache.add(part, body);
+  return body;
+}
+
+/** The cached plaintext of a small single-blob object, counting a hit or a miss; undefined when not cached. */
+function cachedBody(ctx: OperationContext, version: ObjectVersion): Buffer | undefined {
+  const part = ctx.services.blobCache.cacheablePart(version);
+  return part && ctx.services.blobCache.get(part);
+}
+
+/** Nothing is sent yet, so a blob that breaks off mid-body is a 500 the client can retry (not its IncompleteBody). */
+async function readWhole(body: Readable, part: ManifestPart): Promise<Buffer> {
+  try {
+    return await collectBody(body);
+  } catch (err) {
+    throw new Error(`reading blob ${part.blobId} failed: ${(err as Error)?.message ?? err}`, { cause: err });
+  }
 }
 
 async function fullBody(ctx: OperationContext, version: ObjectVersion) {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { asOrgId, type BlobPutResult, type ChecksumAlgorithm, type Checksums, type ManifestPart, type ObjectVersion } from '@excloud/contracts';
-import type { AuthClient, BlobClient, InternalResponse, MetadataClient } from '@excloud/internal-client';
+import { collectBody, type AuthClient, type BlobClient, type InternalResponse, type MetadataClient } from '@excloud/internal-client';
 import { createLogger } from '@excloud/service-kit';
 import { createChecksum } from '@excloud/sigv4';
 import type { Caller } from '../authenticate';
@@ -11,6 +11,7 @@ import type { OperationContext } from '../context';
 import type { OperationName } from '../operation-types';
 import { parseS3Request } from '../router';
 import { ReadAhead } from '../read-ahead';
+import { BlobCache } from '../blob-cache';
 
 /**
  * Operation handlers under unit test: a request line goes through the real router, and the
@@ -119,6 +120,8 @@ export interface FakeRequest {
   auth?: Partial<AuthClient>;
   /** Off unless given: shared between contexts, it remembers across requests as the gateway's does. */
   readAhead?: ReadAhead;
+  /** Off unless given, like readAhead. */
+  blobCache?: BlobCache;
 }
 
 /**
@@ -149,12 +152,19 @@ export function fakeContext<N extends OperationName>(name: N, requestLine: strin
       blob: blobs.client,
       auth: strict<AuthClient>('auth', opts.auth ?? {}),
       readAhead: opts.readAhead ?? new ReadAhead(blobs.client, 0),
+      blobCache: opts.blobCache ?? new BlobCache(0),
     },
     config: TEST_CONFIG,
     owner: async () => ({ id: 'c0ffee', displayName: 'acme' }),
     blobs,
     logs,
   };
+}
+
+/** A handler result's body, whole: a stream read to its end, or the buffer itself. */
+export async function bodyBytes(body: Readable | Buffer | undefined): Promise<Buffer> {
+  if (body === undefined) return Buffer.alloc(0);
+  return Buffer.isBuffer(body) ? body : collectBody(body);
 }
 
 export function objectVersion(over: Partial<ObjectVersion> = {}): ObjectVersion {
