@@ -38,14 +38,8 @@ export class BlobCache {
 
   /** The blob's plaintext if cached (and marks it recently used). Counts a hit or a miss. */
   get(part: ManifestPart): Buffer | undefined {
-    const body = this.peek(part);
-    this.count(body ? 'hit' : 'miss');
-    return body;
-  }
-
-  /** Like get, without counting: for a caller that only wants to know whether reading the blob can be skipped. */
-  peek(part: ManifestPart): Buffer | undefined {
     const body = this.#entries.get(part.blobId);
+    this.count(body ? 'hit' : 'miss');
     if (!body) return undefined;
     // Deleted and re-set, so the Map's order is least recently served first.
     this.#entries.delete(part.blobId);

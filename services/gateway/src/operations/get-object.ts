@@ -122,7 +122,7 @@ async function wholeBody(ctx: OperationContext, version: ObjectVersion, early: R
     early?.destroy();
     return cached;
   }
-  const body = await readWhole(early ?? (await ctx.services.blob.get(ctx.caller.orgId, part, undefined, ctx.requestId)), part);
+  const body = await readWhole(ctx, early ?? (await ctx.services.blob.get(ctx.caller.orgId, part, undefined, ctx.requestId)), part);
   cache.add(part, body);
   return body;
 }
@@ -133,12 +133,13 @@ function cachedBody(ctx: OperationContext, version: ObjectVersion): Buffer | und
   return part && ctx.services.blobCache.get(part);
 }
 
-/** Nothing is sent yet, so a blob that breaks off mid-body is a 500 the client can retry (not its IncompleteBody). */
-async function readWhole(body: Readable, part: ManifestPart): Promise<Buffer> {
+/** Nothing is sent yet, so a blob that breaks off mid-body is a 500 the client can retry (not the IncompleteBody it would read as). */
+async function readWhole(ctx: OperationContext, body: Readable, part: ManifestPart): Promise<Buffer> {
   try {
     return await collectBody(body);
   } catch (err) {
-    throw new Error(`reading blob ${part.blobId} failed: ${(err as Error)?.message ?? err}`, { cause: err });
+    ctx.log.warn('blob read broke off', { blobId: part.blobId, err });
+    throw new S3Error('InternalError');
   }
 }
 
