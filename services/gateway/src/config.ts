@@ -59,8 +59,9 @@ export function parseGatewayConfig(env: EnvReader): GatewayConfig {
     capabilityKeys: parseCapabilityKeys(env.optional('BLOB_CAPABILITY_KEYS')),
     // About 200 bytes plus the key each: 10,000 hot objects with short keys cost ~2-3 MiB.
     readAheadEntries: env.int('GATEWAY_READ_AHEAD_ENTRIES', 10_000, { min: 0, max: 10_000_000 }),
-    // 32 MiB: thousands of hot small objects, well inside the gateway's share of a pod's memory.
-    blobCacheBytes: env.int('GATEWAY_BLOB_CACHE_BYTES', 32 * 1024 * 1024, { min: 0, max: 64 * 1024 ** 3 }),
+    // 16 MiB: 4,000 hot 4 KiB objects. Full, it adds 16 MiB to a gateway that peaks near 260 MiB
+    // relaying 64 MiB objects at c32 (bench/RESULTS.md), inside issue 5's 300 MiB.
+    blobCacheBytes: env.int('GATEWAY_BLOB_CACHE_BYTES', 16 * 1024 * 1024, { min: 0, max: 64 * 1024 ** 3 }),
   };
 }
 
