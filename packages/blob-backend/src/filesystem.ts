@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { close, constants, createReadStream, fstatSync, openSync, unlinkSync } from 'node:fs';
+import { close, constants, createReadStream, existsSync, fstatSync, openSync, unlinkSync } from 'node:fs';
 import { access, lstat, type FileHandle, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { blobPath, errCode, isMissing, walkBlobTree } from './blob-tree';
 import { dirname, join, resolve } from 'node:path';
@@ -279,12 +279,16 @@ export class FilesystemBackend implements BlobBackend {
 
   async #putPacked(id: string, data: Buffer): Promise<{ size: number }> {
     await this.#pack!.put(id, data);
+    const path = this.#path(id);
+    // A file of this id exists only if the id was stored before as a larger blob: almost never.
+    // Checked on the event loop (the thread pool costs two thread wakeups per small PUT), and with
+    // existsSync, which answers a miss without building the Error an unlinkSync of it throws
+    // (1.3 against 5.6-8.2 µs here, more under load).
+    if (!existsSync(path)) return { size: data.length };
     try {
-      // Almost always a miss on a cached directory entry: microseconds on the event loop, where the
-      // thread pool cost two thread wakeups per small PUT.
-      unlinkSync(this.#path(id));
+      unlinkSync(path);
     } catch (err) {
-      // Missing (the usual case), or a directory of longer ids: no file of this id to remove.
+      // Gone since the check, or a directory of longer ids: no file of this id to remove.
       const code = errCode(err);
       if (!isMissing(err) && code !== 'EISDIR' && code !== 'EPERM') {
         await this.#pack!.delete(id).catch(noop);
