@@ -31,9 +31,8 @@ export class BlobCache {
 
   /** The blob of a single-blob object this cache would hold, else undefined (too large, multipart, empty or cache off). */
   cacheablePart(version: ObjectVersion): ManifestPart | undefined {
-    if (this.capacityBytes === 0) return undefined;
     const part = soleBlob(version);
-    return part && part.size <= Math.min(BLOB_CACHE_MAX_BLOB_BYTES, this.capacityBytes) ? part : undefined;
+    return part && this.#fits(part) ? part : undefined;
   }
 
   /** The blob's plaintext if cached (and marks it recently used). Counts a hit or a miss. */
@@ -53,7 +52,7 @@ export class BlobCache {
 
   /** Caches a blob's whole plaintext (copied: `body` may be a view into a larger socket buffer). */
   add(part: ManifestPart, body: Buffer): void {
-    if (body.length !== part.size || part.size > BLOB_CACHE_MAX_BLOB_BYTES || part.size > this.capacityBytes) return;
+    if (body.length !== part.size || !this.#fits(part)) return;
     if (this.#entries.has(part.blobId)) return;
     const copy = Buffer.allocUnsafeSlow(body.length);
     body.copy(copy);
@@ -64,6 +63,10 @@ export class BlobCache {
       this.#entries.delete(blobId);
       this.#bytes -= oldest.length;
     }
+  }
+
+  #fits(part: ManifestPart): boolean {
+    return part.size <= BLOB_CACHE_MAX_BLOB_BYTES && part.size <= this.capacityBytes;
   }
 
   /** Plaintext bytes held. */

@@ -116,15 +116,16 @@ function partRange(ctx: OperationContext, partNumber: number, version: ObjectVer
 async function wholeBody(ctx: OperationContext, version: ObjectVersion, early: Readable | undefined): Promise<Readable | Buffer | undefined> {
   const cache = ctx.services.blobCache;
   const part = cache.cacheablePart(version);
-  if (!part) return early ?? (await fullBody(ctx, version));
-  const cached = cache.get(part);
+  const cached = part && cache.get(part);
   if (cached) {
     early?.destroy();
     return cached;
   }
-  const body = await readWhole(ctx, early ?? (await ctx.services.blob.get(ctx.caller.orgId, part, undefined, ctx.requestId)), part);
-  cache.add(part, body);
-  return body;
+  const body = early ?? (await fullBody(ctx, version));
+  if (!part || !body) return body;
+  const whole = await readWhole(ctx, body, part);
+  cache.add(part, whole);
+  return whole;
 }
 
 /** The cached plaintext of a small single-blob object, counting a hit or a miss; undefined when not cached. */
