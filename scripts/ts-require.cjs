@@ -15,13 +15,14 @@
  * the hash of what went in (TypeScript's version, the options, the path and the source): an edited
  * file is transpiled again, an unchanged one is read back. TypeScript itself is loaded only when
  * something has to be transpiled, and then stays in that process (57 MiB more RSS, measured), so
- * local mode first runs this file by itself, which fills the cache for the whole checkout.
+ * local mode first runs this file by itself, which fills the cache for the whole checkout and
+ * drops the entries no current source names (each edit leaves one behind, ~10 KB, for good).
  *
  *   node --require ./scripts/ts-require.cjs --enable-source-maps services/gateway/src/main.ts
  */
 const Module = require('node:module');
 const { createHash } = require('node:crypto');
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -49,8 +50,11 @@ function cacheKey(source, filename) {
   return createHash('sha256').update(`${SALT}\0${filename}\0${source}`).digest('hex');
 }
 
-function transpile(source, filename) {
-  const entry = path.join(CACHE_DIR, `${cacheKey(source, filename)}.js`);
+/** Transpiled `source` of `filename`; `used`, if given, collects the name of its cache entry. */
+function transpile(source, filename, used) {
+  const name = `${cacheKey(source, filename)}.js`;
+  used?.add(name);
+  const entry = path.join(CACHE_DIR, name);
   try {
     return readFileSync(entry, 'utf8');
   } catch {
@@ -94,7 +98,35 @@ function runtimeSources() {
   return found;
 }
 
+/** A write this old that never became an entry was left by a process that died. */
+const ABANDONED_WRITE_MS = 10 * 60 * 1000;
+
+/**
+ * Removes the entries of sources that changed or went away, and abandoned partial writes. Only
+ * runtime sources load through this hook (local mode's services and scripts), so a removed entry
+ * still needed (a service started before the edit, loading a module late) is transpiled again.
+ */
+function prune(used) {
+  let names;
+  try {
+    names = readdirSync(CACHE_DIR);
+  } catch {
+    return; // no cache to prune
+  }
+  const now = Date.now();
+  for (const name of names) {
+    const file = path.join(CACHE_DIR, name);
+    try {
+      if (name.endsWith('.js') ? !used.has(name) : name.endsWith('.tmp') && now - statSync(file).mtimeMs > ABANDONED_WRITE_MS) rmSync(file, { force: true });
+    } catch {
+      // Another warm-up removed it first, or the cache is read-only: nothing to do.
+    }
+  }
+}
+
 // `node scripts/ts-require.cjs`: the warm-up the header describes.
 if (require.main === module) {
-  for (const file of runtimeSources()) transpile(readFileSync(file, 'utf8'), file);
+  const used = new Set();
+  for (const file of runtimeSources()) transpile(readFileSync(file, 'utf8'), file, used);
+  prune(used);
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -81,4 +81,26 @@ test('run by itself it transpiles the whole checkout, after which a service modu
     `require(${JSON.stringify(path.join(root, 'services/gateway/src/index.ts'))}); console.log(Object.keys(require.cache).some((f) => f.includes('/typescript/lib/')))`,
   );
   expect(load).toMatchObject({ status: 0, stdout: 'false\n' });
+});
+
+test('the warm-up drops entries no current source names and abandoned writes, keeping a fresh write', () => {
+  mkdirSync(cache, { recursive: true });
+  const stale = `${'0'.repeat(64)}.js`;
+  const abandoned = `${'1'.repeat(64)}.js.123.tmp`;
+  const inFlight = `${'2'.repeat(64)}.js.456.tmp`;
+  for (const name of [stale, abandoned, inFlight]) writeFileSync(path.join(cache, name), '');
+  const anHourAgo = new Date(Date.now() - 60 * 60 * 1000);
+  utimesSync(path.join(cache, abandoned), anHourAgo, anHourAgo);
+
+  expect(node(HOOK)).toMatchObject({ status: 0, stderr: '' });
+  const names = readdirSync(cache);
+  expect(names).not.toContain(stale);
+  expect(names).not.toContain(abandoned);
+  expect(names).toContain(inFlight);
+  const entries = names.filter((f) => f.endsWith('.js'));
+  expect(entries.length).toBeGreaterThan(100);
+
+  // A second warm-up of an unchanged checkout keeps every entry.
+  expect(node(HOOK)).toMatchObject({ status: 0, stderr: '' });
+  expect(readdirSync(cache).filter((f) => f.endsWith('.js')).sort()).toEqual(entries.sort());
 });
