@@ -2,6 +2,8 @@
  * CPU per operation of each stack process, from /proc (robust on a busy machine, unlike ops/s):
  * starts the real services (one process each, fsync on, fresh database) from a checkout, then
  * drives signed PUT/GET/HEAD of 4 KiB and 1 MiB (and PUT/GET of 64 MiB) at concurrency 8 through the bench's client.
+ * Each cell also reports its latency (p50, p99, max); MEASURE_METRICS=DIR saves every service's
+ * /metrics at the end, whose histograms split an operation's time between the hops.
  *
  *   npx tsx scripts/measure-gateway.ts [--root DIR] [--count N] [--cells put4k,get4k,...] [--prof DIR] [--prof-service NAME] [--get-rounds N]
  *
@@ -14,7 +16,7 @@
  * of these at once, e.g. MEASURE_CONCURRENCY=4 each): both then see the same machine.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
@@ -67,8 +69,10 @@ async function main(): Promise<void> {
       );
       closeSync(fd);
     }
+    /** Where a service answers /readyz and /metrics. */
+    const opsPort = (name: ServiceName) => (name === 'gateway' ? config.ports.gatewayOps : config.ports[name]);
     for (const name of SERVICES) {
-      const port = name === 'gateway' ? config.ports.gatewayOps : config.ports[name];
+      const port = opsPort(name);
       for (let i = 0; ; i++) {
         if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break;
         if (i > 600) throw new Error(`${name} did not start:\n${tail(path.join(blobRoot, `${name}.log`))}`);
@@ -91,12 +95,22 @@ async function main(): Promise<void> {
       const sampler = setInterval(() => {
         for (const s of MEASURED) peakRss.set(s, Math.max(peakRss.get(s) ?? 0, rssMib(children.get(s)!.pid!)));
       }, 100);
+      const latencies: number[] = [];
+      const timed = async (i: number) => {
+        const start = performance.now();
+        await fn(i);
+        latencies.push(performance.now() - start);
+      };
       const t0 = Date.now();
-      await inParallel(n, fn).finally(() => clearInterval(sampler));
+      await inParallel(n, timed).finally(() => clearInterval(sampler));
       const wall = Date.now() - t0;
       const row: Record<string, number> = {};
       MEASURED.forEach((s, i) => (row[s] = +((cpuMs(children.get(s)!.pid!) - before[i]!) / n).toFixed(3)));
       row.opsPerSec = +((n * 1000) / wall).toFixed(1);
+      // Latency per operation (ms): a throughput that lags while the median does not is a tail.
+      latencies.sort((a, b) => a - b);
+      const at = (q: number) => +latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2);
+      Object.assign(row, { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) });
       // MEASURE_RSS=1: the largest RSS (MiB) each service reached during the cell, sampled every 100 ms.
       if (process.env.MEASURE_RSS) for (const [s, mib] of peakRss) row[`${s}RssMib`] = Math.round(mib);
       result[cell] = row;
@@ -114,6 +128,13 @@ async function main(): Promise<void> {
     if (huge && CELLS.includes('get64m')) await measure('get64m', hugeCount * GET_ROUNDS, (i) => target.get(keys('h', i % hugeCount), huge), hugeCount);
     target.close();
     console.log(JSON.stringify({ root: ROOT, count: COUNT, result }));
+    // MEASURE_METRICS=DIR: each service's /metrics at the end (its latency histograms say where an operation's time went).
+    if (process.env.MEASURE_METRICS) {
+      for (const name of MEASURED) {
+        const text = await fetch(`http://127.0.0.1:${opsPort(name)}/metrics`).then((r) => r.text(), (err: unknown) => String(err));
+        writeFileSync(path.join(process.env.MEASURE_METRICS, `${name}.prom`), text);
+      }
+    }
   } finally {
     for (const name of [...SERVICES].reverse()) {
       const child = children.get(name);
