@@ -24,7 +24,7 @@ import { Payload } from '../bench/src/payload';
 import { createBenchCredentials, newStackConfig, serviceEnv, tsxRuntime, SERVICES, tail, type ServiceName } from '../bench/src/stack';
 import { S3Target } from '../bench/src/targets/s3-target';
 import { SERVICE_NODE_FLAGS } from '@excloud/service-kit';
-import { cpuMs, inParallel, rssMib } from './measure-support';
+import { cpuMs, inParallel, postgresCpuMs, rssMib } from './measure-support';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       // O_DIRECT, so a first read would measure the disk).
       await inParallel(Math.min(warmOps, n), fn);
       const before = MEASURED.map((s) => cpuMs(children.get(s)!.pid!));
+      const postgresBefore = postgresCpuMs();
       const peakRss = new Map<ServiceName, number>();
       const sampler = setInterval(() => {
         for (const s of MEASURED) peakRss.set(s, Math.max(peakRss.get(s) ?? 0, rssMib(children.get(s)!.pid!)));
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       const wall = Date.now() - t0;
       const row: Record<string, number> = {};
       MEASURED.forEach((s, i) => (row[s] = +((cpuMs(children.get(s)!.pid!) - before[i]!) / n).toFixed(3)));
+      row.postgres = +((postgresCpuMs() - postgresBefore) / n).toFixed(3);
       row.opsPerSec = +((n * 1000) / wall).toFixed(1);
       // Latency per operation (ms): a throughput that lags while the median does not is a tail.
       latencies.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 /** What the measure-* scripts share: CPU from /proc, a free port, a fixed-concurrency loop. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 /** Calls in flight (MEASURE_CONCURRENCY, default 8 like the bench's c8 cells). */
@@ -18,6 +18,23 @@ export function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU (ms, as cpuMs) of every Postgres process on the machine: its backends, WAL writer and
+ * checkpointer. Meaningful while the measured stack is the machine's only Postgres load.
+ */
+export function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
 }
 
 /** Resident memory of a process in MiB; 0 for one that has exited. */
