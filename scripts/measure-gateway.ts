@@ -19,6 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LatencyHistogram } from '../bench/src/histogram';
 import { createBenchDatabase, REDIS_URL, sleep } from '../bench/src/infra';
 import { Payload } from '../bench/src/payload';
 import { createBenchCredentials, newStackConfig, serviceEnv, tsxRuntime, SERVICES, tail, type ServiceName } from '../bench/src/stack';
@@ -96,11 +97,11 @@ async function main(): Promise<void> {
       const sampler = setInterval(() => {
         for (const s of MEASURED) peakRss.set(s, Math.max(peakRss.get(s) ?? 0, rssMib(children.get(s)!.pid!)));
       }, 100);
-      const latencies: number[] = [];
+      const latency = new LatencyHistogram();
       const timed = async (i: number) => {
         const start = performance.now();
         await fn(i);
-        latencies.push(performance.now() - start);
+        latency.record((performance.now() - start) * 1000);
       };
       const t0 = Date.now();
       await inParallel(n, timed).finally(() => clearInterval(sampler));
@@ -110,9 +111,8 @@ async function main(): Promise<void> {
       row.postgres = +((postgresCpuMs() - postgresBefore) / n).toFixed(3);
       row.opsPerSec = +((n * 1000) / wall).toFixed(1);
       // Latency per operation (ms): a throughput that lags while the median does not is a tail.
-      latencies.sort((a, b) => a - b);
-      const at = (q: number) => +latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2);
-      Object.assign(row, { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) });
+      const ms = (micros: number) => +(micros / 1000).toFixed(2);
+      Object.assign(row, { p50Ms: ms(latency.percentile(50)), p99Ms: ms(latency.percentile(99)), maxMs: ms(latency.max) });
       // MEASURE_RSS=1: the largest RSS (MiB) each service reached during the cell, sampled every 100 ms.
       if (process.env.MEASURE_RSS) for (const [s, mib] of peakRss) row[`${s}RssMib`] = Math.round(mib);
       result[cell] = row;

@@ -117,7 +117,8 @@ function prune(used) {
   for (const name of names) {
     const file = path.join(CACHE_DIR, name);
     try {
-      if (name.endsWith('.js') ? !used.has(name) : name.endsWith('.tmp') && now - statSync(file).mtimeMs > ABANDONED_WRITE_MS) rmSync(file, { force: true });
+      const stale = name.endsWith('.js') ? !used.has(name) : name.endsWith('.tmp') && now - statSync(file).mtimeMs > ABANDONED_WRITE_MS;
+      if (stale) rmSync(file, { force: true });
     } catch {
       // Another warm-up removed it first, or the cache is read-only: nothing to do.
     }
